@@ -34,7 +34,7 @@ class TopicSpec:
     config: dict[str, str] = field(default_factory=dict)
 
     def kafka_config(self) -> dict[str, str]:
-        cfg = {"cleanup.policy": self.cleanup}
+        cfg: dict[str, str] = {"cleanup.policy": self.cleanup}
         if self.cleanup == "delete":
             cfg["retention.ms"] = str(self.retention_ms)
         cfg.update(self.config)
