@@ -1,0 +1,1 @@
+"""The Postgres record: an idempotent, restartable, batching sink of the router's topics."""
