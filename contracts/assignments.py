@@ -14,7 +14,7 @@ from contracts.national_id import NationalId
 from contracts.region import Region
 from contracts.requests import Channel
 
-WithdrawalReason = Literal["acceptance_timeout", "cancelled", "rerouted"]
+WithdrawalReason = Literal["acceptance_timeout", "cancelled", "rerouted", "escalated", "declined"]
 
 
 class AssignmentMade(ContractModel):
@@ -90,6 +90,9 @@ class AssignmentWithdrawn(ContractModel):
         description="The office it was assigned to.", examples=["GEN-00042"]
     )
     reason: WithdrawalReason = Field(
-        description="Why: not accepted in time, cancelled by the citizen, or rerouted.",
+        description=(
+            "Why: not accepted in time, cancelled, rerouted, escalated to ops, "
+            "or declined after a negative inquiry."
+        ),
         examples=["acceptance_timeout"],
     )

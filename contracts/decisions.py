@@ -9,7 +9,16 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from contracts.base import ContractModel, example_config, example_of
-from contracts.codes import HexString, Identifier, Note, OfficeId, RequestId, Sha256Hex, UtcDatetime
+from contracts.codes import (
+    HexString,
+    Identifier,
+    Note,
+    OfficeId,
+    Reason,
+    RequestId,
+    Sha256Hex,
+    UtcDatetime,
+)
 from contracts.licences import OfficeKind
 
 Tier = Literal["city", "province", "national"]
@@ -50,6 +59,7 @@ class Candidate(ContractModel):
             "capacity": 40,
             "utilisation": 0.075,
             "tie_break": "9f2c4a",
+            "score": 0.0875,
             "rank": 1,
         }
     )
@@ -71,6 +81,12 @@ class Candidate(ContractModel):
     tie_break: HexString = Field(
         description="Deterministic hex tie-breaker between equal utilisation.",
         examples=["9f2c4a"],
+    )
+    score: float = Field(
+        ge=0,
+        allow_inf_nan=False,
+        description="Ranking score: (load + 1/2) / capacity / kind weight; lowest wins.",
+        examples=[0.0875],
     )
     rank: int = Field(ge=1, description="Position in the ranking (1 = chosen).", examples=[1])
 
@@ -100,7 +116,12 @@ class PreferredOffice(ContractModel):
     """What became of the citizen's preferred office."""
 
     model_config = example_config(
-        {"office_id": "GEN-00051", "honoured": False, "reason": "CAPACITY_EXHAUSTED"}
+        {
+            "office_id": "GEN-00051",
+            "honoured": False,
+            "reason": "CAPACITY_EXHAUSTED",
+            "detail": "load 12 of capacity 12",
+        }
     )
 
     office_id: OfficeId = Field(
@@ -110,6 +131,11 @@ class PreferredOffice(ContractModel):
     reason: ExclusionReason | None = Field(
         description="Why it was not chosen; null when honoured.",
         examples=["CAPACITY_EXHAUSTED", None],
+    )
+    detail: Reason | None = Field(
+        default=None,
+        description="Human-readable detail of why it was not chosen.",
+        examples=["load 12 of capacity 12"],
     )
 
 

@@ -7,8 +7,10 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from contracts.base import ContractModel, example_config
-from contracts.codes import EventId, OfficeId, Reason, RequestId, UtcDatetime
+from contracts.base import ContractModel, example_config, example_of
+from contracts.codes import EventId, OfficeId, Reason, RequestId, ServiceCode, UtcDatetime
+from contracts.region import Region
+from contracts.requests import Channel
 
 
 class RequestState(StrEnum):
@@ -23,6 +25,7 @@ class RequestState(StrEnum):
     UNROUTABLE = "unroutable"
     ESCALATED = "escalated"
     TIMED_OUT = "timed_out"
+    DECLINED = "declined"
 
 
 class RequestStateChanged(ContractModel):
@@ -39,6 +42,12 @@ class RequestStateChanged(ContractModel):
             "cause_event_id": "0b9f6a2e-8d4c-4f7e-9a51-3c2d1e0f4a6b",
             "reason": None,
             "at": "2024-05-01T08:30:01Z",
+            "seq": 2,
+            "service_code": "CIV-101",
+            "region": {"province": "23", "city": "23-001"},
+            "channel": "web",
+            "citizen_masked": "001****679",
+            "submitted_at": "2024-05-01T08:30:00Z",
         }
     )
 
@@ -63,4 +72,20 @@ class RequestStateChanged(ContractModel):
     )
     at: UtcDatetime = Field(
         description="When, by the router's clock.", examples=["2024-05-01T08:30:01Z"]
+    )
+    seq: int = Field(
+        ge=1,
+        description="Position of this change in the request's history: 1, 2, 3, ... with no gaps.",
+        examples=[2],
+    )
+    service_code: ServiceCode = Field(description="The requested service.", examples=["CIV-101"])
+    region: Region = Field(description="The citizen's region.", examples=[example_of(Region)])
+    channel: Channel = Field(description="The intake channel.", examples=["web"])
+    citizen_masked: str = Field(
+        pattern=r"^[0-9]{3}\*{4}[0-9]{3}$",
+        description="The citizen's national id, masked: never the full id outside the office.",
+        examples=["001****679"],
+    )
+    submitted_at: UtcDatetime = Field(
+        description="When the citizen submitted the request.", examples=["2024-05-01T08:30:00Z"]
     )

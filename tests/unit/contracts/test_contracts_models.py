@@ -174,7 +174,7 @@ def test_rejection_reasons_are_codes() -> None:
 def test_request_states() -> None:
     assert {state.value for state in RequestState} == {
         "received", "assigned", "accepted", "awaiting_inquiry", "in_progress", "fulfilled",
-        "rejected", "cancelled", "unroutable", "escalated", "timed_out",
+        "rejected", "cancelled", "unroutable", "escalated", "timed_out", "declined",
     }  # fmt: skip
 
 
