@@ -13,7 +13,16 @@ import sys
 from collections.abc import Sequence
 
 # Modules under cli/ that contribute subcommands, in the order --help lists them.
-COMMAND_MODULES: tuple[str, ...] = ("cli.infra",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "cli.infra",
+    "cli.worker",
+    "cli.publish",
+    "cli.catalog",
+    "cli.licences",
+    "cli.office",
+    "cli.status",
+    "cli.offices",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,8 @@ import pytest
 from infra.errors import InfraError
 from infra.settings import Settings
 from infra.stack import ensure_up
+
+from streams_harness import Harness
 
 HERE = Path(__file__).resolve().parent
 
@@ -60,3 +62,17 @@ def free_port() -> Callable[[], int]:
             return int(sock.getsockname()[1])
 
     return pick
+
+
+@pytest.fixture
+async def harness(stack: Settings, tmp_path: Path) -> AsyncIterator[Harness]:
+    """A private router deployment: topics, database; start workers with `start_worker`."""
+    h = Harness(stack, tmp_path)
+    await h.start()
+    try:
+        yield h
+    finally:
+        await h.close()
+        for worker in h.workers:
+            if worker.process.returncode not in (0, -15, -9, None):
+                print(f"--- worker {worker.name} log tail ---\n{worker.log_tail()}")

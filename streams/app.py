@@ -1,0 +1,135 @@
+"""The one wiring place: the Faust app, its topics, tables, agents and services.
+
+Data flow (see README):
+    intake/offices/agencies/regulator topics --ingest agents--> router-log (1 partition)
+    router-log --route agent (RouterCore over Faust tables)--> decisions, request-state,
+        office.<id>.assignments, agency.<a>.inquiries, deadletter
+    decisions, request-state, deadletter, router-log --PostgresSink--> Postgres
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+from mode import Service
+
+from contracts.topics import spec
+from router import CURRENT_POLICY, policy_named
+
+from .config import Settings
+from .logs import get_logger
+from .routing import RouterAgent
+from .sink.consumer import PostgresSink
+from .ticker import Ticker
+from .web import WebServer
+
+log = get_logger(__name__)
+
+INGEST: dict[str, frozenset[str]] = {
+    "requests": frozenset({"request.submitted", "request.cancelled"}),
+    "fulfilment": frozenset({
+        "fulfilment.accepted", "fulfilment.rejected", "fulfilment.awaiting_inquiry",
+        "fulfilment.fulfilled",
+    }),
+    "inquiry-results": frozenset({"inquiry.answered"}),
+    "licences": frozenset({
+        "licence.issued", "licence.amended", "licence.suspended", "licence.reinstated",
+        "licence.revoked",
+    }),
+    "catalog": frozenset({"catalog.service_defined"}),
+}
+
+#: Topics the Postgres sink records.
+RECORDED = ("router-log", "decisions", "request-state", "deadletter")
+
+
+def create_app(settings: Settings) -> faust.App:
+    app = faust.App(
+        settings.app_id,
+        broker=[f"kafka://{server}" for server in settings.bootstrap.split(",")],
+        store="memory://",
+        processing_guarantee=settings.processing_guarantee,
+        topic_replication_factor=1,
+        topic_allow_declare=True,
+        topic_disable_leader=True,
+        key_serializer="raw",
+        value_serializer="raw",
+        consumer_auto_offset_reset="earliest",
+        table_standby_replicas=0,
+        web_enabled=False,
+        web_port=settings.web_port,
+        datadir=str(settings.data_dir),
+        broker_commit_every=100,
+        broker_commit_interval=0.5,
+        producer_linger_ms=5,
+        stream_buffer_maxsize=4096,
+    )
+    policy = policy_named(settings.policy_version) if settings.policy_version else CURRENT_POLICY
+    router_log = _topic(app, settings, "router-log")
+    deadletter = _topic(app, settings, "deadletter")
+    tables = {
+        name: app.Table(name, partitions=1, key_type=str, value_type=bytes)
+        for name in ("requests", "loads", "licences", "services", "clock")
+    }
+    agent = RouterAgent(app, settings, tables, policy)
+    app.agent(router_log, name="route", concurrency=1)(agent.process)
+
+    for name, allowed in INGEST.items():
+        app.agent(_topic(app, settings, name), name=f"ingest-{name}")(
+            agent.ingester(name, allowed, router_log, deadletter)
+        )
+
+    @app.on_partitions_assigned.connect  # type: ignore[arg-type]
+    async def _assigned(sender: Any, assigned: Any, **_: Any) -> None:
+        agent.invalidate()
+
+    services: list[Service] = [WebServer(settings, agent)]
+    if settings.clock == "system":
+        services.append(Ticker(settings, _system_now))
+    if settings.sink_enabled:
+        services.append(_SinkService(PostgresSink(
+            settings.bootstrap, settings.dsn, [settings.topic(t) for t in RECORDED],
+            group=f"{settings.app_id}-pg-sink", batch_size=settings.sink_batch,
+        )))
+    for service in services:
+        app.service(_bound(service))
+    app.router_agent = agent  # type: ignore[attr-defined]
+    return app
+
+
+def _system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _topic(app: faust.App, settings: Settings, name: str) -> Any:
+    declared = spec(name)
+    return app.topic(settings.topic(name), partitions=declared.partitions,
+                     key_serializer="raw", value_serializer="raw")
+
+
+class _SinkService(Service):
+    def __init__(self, sink: PostgresSink, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sink = sink
+
+    async def on_start(self) -> None:
+        await self.sink.start()
+
+    async def on_stop(self) -> None:
+        await self.sink.stop()
+
+
+def _bound(instance: Service) -> type[Service]:
+    """`app.service` takes a class it instantiates itself; hand it one that returns ours."""
+
+    class Bound(Service):
+        async def on_start(self) -> None:
+            await instance.start()
+
+        async def on_stop(self) -> None:
+            await instance.stop()
+
+    Bound.__name__ = type(instance).__name__
+    return Bound

@@ -1,0 +1,189 @@
+"""The agents: ingest (validate and sequence) and route (apply the router log).
+
+Both are thin: decode, call the domain, emit. The routing agent consumes the
+single-partition router log, so one worker at a time owns the router state (its
+Faust tables) and office capacity holds globally, across partitions and workers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from typing import Any
+
+import faust
+
+from contracts.errors import ContractError
+from contracts.registry import dead_letter_for, parse_event, to_bytes
+from contracts.topics import agency_inquiry_topic, office_topic
+from router import Policy
+from router.effects import Decided, Effect, Refused, StateChanged
+from router.engine import RouterCore
+
+from . import codecs, metrics
+from .config import Settings
+from .ingest import Source, ingest_one
+from .logs import get_logger
+from .outputs import Cause, Outgoing, render
+from .translate import to_input
+
+log = get_logger(__name__)
+
+ROUTER_TYPES = frozenset({
+    "request.submitted", "request.cancelled", "fulfilment.accepted", "fulfilment.rejected",
+    "fulfilment.awaiting_inquiry", "fulfilment.fulfilled", "inquiry.answered",
+    "licence.issued", "licence.amended", "licence.suspended", "licence.reinstated",
+    "licence.revoked", "catalog.service_defined", "clock.ticked",
+})
+
+
+class RouterAgent:
+    """Owns the router core over the Faust tables, and the topics it writes to."""
+
+    def __init__(self, app: faust.App, settings: Settings,
+                 tables: dict[str, Any], policy: Policy) -> None:
+        self.app = app
+        self.settings = settings
+        self.policy = policy
+        self.requests = codecs.CodecMapping(tables["requests"], codecs.encode_record,
+                                            codecs.decode_record)
+        self.loads = codecs.CodecMapping(tables["loads"], codecs.encode_int, codecs.decode_int)
+        self.licences = codecs.CodecMapping(tables["licences"], codecs.encode_licence,
+                                            codecs.decode_licence)
+        self.services = codecs.CodecMapping(tables["services"], codecs.encode_service,
+                                            codecs.decode_service)
+        self.clock = codecs.CodecMapping(tables["clock"], codecs.encode_time, codecs.decode_time)
+        self.views: list[codecs.CodecMapping[Any]] = [
+            self.requests, self.loads, self.licences, self.services, self.clock,
+        ]
+        self._core: RouterCore | None = None
+        self._topics: dict[str, Any] = {}
+        self._declared: set[str] = set()
+        self.processed = 0
+        self.last_processed_at: float | None = None
+
+    # -- state ---------------------------------------------------------------------
+
+    def invalidate(self) -> None:
+        """Partitions moved: rebuild the caches from the (recovered) tables before use."""
+        self._core = None
+
+    def core(self) -> RouterCore:
+        if self._core is None:
+            for view in self.views:
+                view.clear_cache()
+            self._core = RouterCore(
+                requests=self.requests, loads=self.loads, licences=self.licences,
+                services=self.services, clock=self.clock, policy=self.policy,
+                max_attempts=self.settings.max_attempts,
+            )
+            started = time.perf_counter()
+            self._core.rebuild()
+            log.info("router state rebuilt", offices=len(self._core.registry),
+                     services=len(self._core.catalog), deadlines=len(self._core.deadlines),
+                     seconds=round(time.perf_counter() - started, 3))
+        return self._core
+
+    # -- routing -------------------------------------------------------------------
+
+    async def process(self, stream: Any) -> None:
+        async for event in stream.events():
+            message = event.message
+            await self.apply(event.value, message.topic, message.partition, message.offset,
+                             message.key)
+
+    async def apply(self, raw: bytes, topic: str, partition: int, offset: int,
+                    key: bytes | None) -> None:
+        key_text = key.decode("utf-8", "replace") if key else None
+        try:
+            envelope = parse_event(raw, allowed_types=ROUTER_TYPES)
+        except ContractError as error:  # only a producer bypassing ingest can cause this
+            await self._send(Outgoing(self.settings.topic("deadletter"), key_text or "?", to_bytes(
+                dead_letter_for(raw, error, topic=topic, partition=partition, offset=offset,
+                                key=key_text, at=datetime.now().astimezone())
+            ), "deadletter.recorded"))
+            return
+        cause = Cause(str(envelope.event_id), raw, topic, partition, offset, key_text)
+        core = self.core()
+        started = time.perf_counter()
+        effects = core.handle(to_input(envelope), at=envelope.occurred_at)
+        metrics.DECISION_SECONDS.observe(time.perf_counter() - started)
+        outgoing, offices = render(effects, cause, self.settings.topic_prefix)
+        for office in offices:
+            await self._declare(office_topic(office, self.settings.topic_prefix))
+        for message in outgoing:
+            await self._send(message)
+        self._observe(effects, envelope)
+        self.processed += 1
+        self.last_processed_at = time.time()
+
+    async def _declare(self, name: str) -> Any:
+        topic = self._topics.get(name)
+        if topic is None:
+            topic = self.app.topic(name, partitions=1, key_serializer="raw",
+                                   value_serializer="raw", config={"retention.ms": "-1"})
+            self._topics[name] = topic
+        if name not in self._declared:
+            await topic.maybe_declare()
+            self._declared.add(name)
+        return topic
+
+    async def _send(self, message: Outgoing) -> None:
+        family = (".assignments" in message.topic or ".inquiries" in message.topic)
+        topic = await self._declare(message.topic) if family else self._topic(message.topic)
+        await topic.send(key=message.key.encode(), value=message.value)
+
+    def _topic(self, name: str) -> Any:
+        topic = self._topics.get(name)
+        if topic is None:
+            topic = self.app.topic(name, key_serializer="raw", value_serializer="raw")
+            self._topics[name] = topic
+        return topic
+
+    def _observe(self, effects: list[Effect], envelope: Any) -> None:
+        core = self._core
+        for effect in effects:
+            if isinstance(effect, Decided):
+                d = effect.decision
+                if d.assigned:
+                    metrics.ROUTED.labels(office_kind=str(d.office_kind)).inc()
+                else:
+                    reason = d.exclusions[0].reason.value if d.exclusions else "NO_OFFICE"
+                    metrics.UNROUTABLE.labels(reason=reason).inc()
+                log.info("routed", request_id=d.request_id, office_id=d.office_id,
+                         attempt=d.attempt, outcome=d.outcome.value,
+                         policy=d.policy_version)
+            elif isinstance(effect, StateChanged):
+                metrics.STATE_CHANGES.labels(to_state=effect.to_state.value).inc()
+                office = effect.record.office_id
+                if office and core is not None:
+                    metrics.OFFICE_LOAD.labels(office_id=office).set(core.loads.get(office, 0))
+            elif isinstance(effect, Refused):
+                metrics.DEAD_LETTERS.labels(reason=effect.reason.value).inc()
+                log.warning("event refused", reason=effect.reason.value, security=effect.security,
+                            request_id=effect.request_id, office_id=effect.office_id,
+                            event_type=envelope.event_type, message=effect.message)
+
+    # -- ingestion -----------------------------------------------------------------
+
+    def ingester(self, name: str, allowed: frozenset[str], router_log: Any,
+                 deadletter: Any) -> Callable[[Any], Coroutine[Any, Any, None]]:
+        async def forward(key: bytes, value: bytes) -> None:
+            await router_log.send(key=key, value=value)
+
+        async def dead_letter(key: bytes, value: bytes) -> None:
+            await deadletter.send(key=key, value=value)
+
+        async def ingest(stream: Any) -> None:
+            async for event in stream.events():
+                m = event.message
+                await ingest_one(event.value or b"", Source(m.topic, m.partition, m.offset, m.key),
+                                 allowed_types=allowed, forward=forward, dead_letter=dead_letter)
+
+        ingest.__name__ = f"ingest_{name.replace('-', '_')}"
+        return ingest
+
+
+def inquiry_topic_name(agency: str, prefix: str) -> str:
+    return agency_inquiry_topic(agency, prefix)
