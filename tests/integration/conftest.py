@@ -12,12 +12,11 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+from streams_harness import Harness
 
 from infra.errors import InfraError
 from infra.settings import Settings
 from infra.stack import ensure_up
-
-from streams_harness import Harness
 
 HERE = Path(__file__).resolve().parent
 

@@ -128,7 +128,7 @@ class Harness:
             "PYTHONUNBUFFERED": "1",
             **env,
         }
-        process = subprocess.Popen(  # noqa: S603 - our own CLI
+        process = subprocess.Popen(
             [sys.executable, "-m", "cli.main", "worker", "--loglevel", "warn"],
             cwd=REPO, env=environment, stdout=log.open("wb"), stderr=subprocess.STDOUT,
             start_new_session=True,
