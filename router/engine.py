@@ -56,8 +56,10 @@ S = RequestState
 Effects = list[Effect]
 
 
-def inquiry_id(request_id: str, attempt: int, kind: str) -> str:
-    digest = hashlib.sha256(f"{request_id}:{attempt}:{kind}".encode()).hexdigest()
+def inquiry_id(request_id: str, attempt: int, kind: str, round_: int = 0) -> str:
+    """Derived from the business key; an inquiry asked again (`round_` > 0) gets a new id."""
+    key = f"{request_id}:{attempt}:{kind}" + (f":{round_}" if round_ else "")
+    digest = hashlib.sha256(key.encode()).hexdigest()
     return f"INQ-{digest[:20]}"
 
 
@@ -94,7 +96,8 @@ class RouterCore:
         self.catalog = Catalog(dict(self.services.items()))
         self.deadlines.rebuild(r for r in self.requests.values() if r.state not in FINAL)
 
-    def now(self, at: datetime) -> datetime:
+    def _now(self, at: datetime) -> datetime:
+        """The router's time: the last clock tick, or the event's own time before any tick."""
         return self.clock.get("now") or at
 
     # -- dispatch ------------------------------------------------------------------
@@ -102,13 +105,13 @@ class RouterCore:
     def handle(self, event: Input, at: datetime) -> Effects:
         match event:
             case Submitted():
-                return self._submitted(event, self.now(at))
+                return self._submitted(event, self._now(at))
             case Report():
-                return self._report(event, self.now(at))
+                return self._report(event, self._now(at))
             case InquiryAnswered():
-                return self._answered(event, self.now(at))
+                return self._answered(event, self._now(at))
             case Cancelled():
-                return self._cancelled(event, self.now(at))
+                return self._cancelled(event, self._now(at))
             case Ticked():
                 return self._ticked(event)
             case LicenceChanged():
@@ -192,6 +195,9 @@ class RouterCore:
         return self._ask(record, kinds, now, effects) if kinds else record
 
     def _unknown_kinds(self, record: RequestRecord, report: Report) -> Refused | None:
+        if not report.inquiries:  # else the request would wait on nothing, forever
+            return Refused(RefusalReason.UNKNOWN_INQUIRY, "the report names no inquiry to await",
+                           record.request_id, report.office_id)
         known = {i.kind for i in self.catalog.require(record.service_code).inquiries}
         unknown = sorted(set(report.inquiries) - known)
         if not unknown:
@@ -205,13 +211,13 @@ class RouterCore:
         service = self.catalog.require(record.service_code)
         agencies = {i.kind: i.agency for i in service.inquiries}
         asked = {i.kind for i in record.inquiries if i.outcome is None}
+        rounds = Counter(i.kind for i in record.inquiries)  # answered ones are kept as history
         new = tuple(
-            InquiryStatus(inquiry_id(record.request_id, record.attempt, kind), kind,
-                          agencies[kind], now + service.inquiry_sla)
+            InquiryStatus(inquiry_id(record.request_id, record.attempt, kind, rounds[kind]),
+                          kind, agencies[kind], now + service.inquiry_sla)
             for kind in sorted(set(kinds) - asked)
         )
-        kept = tuple(i for i in record.inquiries if i.kind not in set(kinds) or i.outcome is None)
-        record = replace(record, inquiries=kept + new)
+        record = replace(record, inquiries=record.inquiries + new)
         for inquiry in new:
             effects.append(InquiryIssued(record.request_id, inquiry.inquiry_id, inquiry.kind,
                                          inquiry.agency, record.citizen_national_id,
@@ -231,6 +237,9 @@ class RouterCore:
         if inquiry.outcome is not None or record.has_applied(event.event_id):
             return [Refused(RefusalReason.DUPLICATE_EVENT,
                             f"inquiry {event.inquiry_id} was already answered", rid)]
+        if event.kind != inquiry.kind:
+            return [Refused(RefusalReason.UNKNOWN_INQUIRY, f"inquiry {event.inquiry_id} is a "
+                            f"{inquiry.kind} inquiry, not {event.kind}", rid)]
         if record.state != S.AWAITING_INQUIRY:
             return [Refused(RefusalReason.ILLEGAL_TRANSITION,
                             f"request {rid} is {record.state}, not awaiting an inquiry", rid)]
@@ -283,7 +292,8 @@ class RouterCore:
             self._save(self._move(record, record.state, "FULFILMENT_SLA_BREACHED", now, effects))
         else:
             inquiry = record.inquiry(deadline.ref)
-            if record.state != S.AWAITING_INQUIRY or inquiry is None or inquiry.outcome:
+            if (record.state != S.AWAITING_INQUIRY or inquiry is None or inquiry.outcome
+                    or inquiry.due_by != deadline.due):
                 return
             record = self._leave_office(record, "escalated", now, effects)
             self._save(self._move(record, S.ESCALATED, f"INQUIRY_TIMED_OUT: {inquiry.kind}",
