@@ -4,6 +4,13 @@
 and `streams` names them through it. Names here carry no prefix; the runtime
 prefix (``GOVROUTE_TOPIC_PREFIX``, default ``govroute``) is added by `topic_name`.
 
+Everything the routing agent writes (decisions, request-state, deadletter, the per-office
+and per-agency families) has ONE partition, like the router log itself: Faust places a
+send in the Kafka transaction of the destination's (co-partition group, partition), so
+only when the outputs are co-partitioned with the router log are they committed
+atomically with its offsets and table changelogs (exactly once). The router is a
+single writer anyway; these topics are ordered audit logs.
+
 Per-office assignment streams and per-agency inquiry streams are *families*: one
 topic per office / agency, created when the office's licence is first seen (or the
 agency's first inquiry), named by `office_topic` / `agency_inquiry_topic`.
@@ -133,7 +140,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         name="decisions",
-        partitions=6,
+        partitions=1,
         cleanup="delete",
         key="request id",
         messages=("routing.decided",),
@@ -143,7 +150,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         name="request-state",
-        partitions=6,
+        partitions=1,
         cleanup="delete",
         key="request id",
         messages=("request.state_changed",),
@@ -153,7 +160,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         name="deadletter",
-        partitions=3,
+        partitions=1,
         cleanup="delete",
         key="source key or event id",
         messages=("deadletter.recorded",),

@@ -20,7 +20,7 @@ from router import CURRENT_POLICY, policy_named
 
 from .config import Settings
 from .logs import get_logger
-from .routing import RouterAgent
+from .routing import Forwarder, RouterAgent
 from .sink.consumer import PostgresSink
 from .ticker import Ticker
 from .web import WebServer
@@ -68,7 +68,7 @@ def create_app(settings: Settings) -> faust.App:
     )
     policy = policy_named(settings.policy_version) if settings.policy_version else CURRENT_POLICY
     router_log = _topic(app, settings, "router-log")
-    deadletter = _topic(app, settings, "deadletter")
+    forwarder = Forwarder(settings)
     tables = {
         name: app.Table(name, partitions=1, key_type=str, value_type=bytes)
         for name in ("requests", "loads", "licences", "services", "clock")
@@ -78,14 +78,14 @@ def create_app(settings: Settings) -> faust.App:
 
     for name, allowed in INGEST.items():
         app.agent(_topic(app, settings, name), name=f"ingest-{name}")(
-            agent.ingester(name, allowed, router_log, deadletter)
+            agent.ingester(name, allowed, forwarder)
         )
 
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def _assigned(sender: Any, assigned: Any, **_: Any) -> None:
         agent.invalidate()
 
-    services: list[Service] = [WebServer(settings, agent)]
+    services: list[Service] = [forwarder, WebServer(settings, agent)]
     if settings.clock == "system":
         services.append(Ticker(settings, _system_now))
     if settings.sink_enabled:
