@@ -58,8 +58,23 @@ class World:
     requests: list[RoutingRequest]
 
 
-def _regions() -> list[Region]:
-    return [Region(f"P{p:02d}", f"P{p:02d}-C{c}") for p in range(PROVINCES) for c in range(CITIES)]
+def _regions(cities_per_province: int = CITIES) -> list[Region]:
+    return [
+        Region(f"P{p:02d}", f"P{p:02d}-C{c}")
+        for p in range(PROVINCES)
+        for c in range(cities_per_province)
+    ]
+
+
+#: Offices per city when the geography grows with the network (about a city's worth).
+DENSITY = 32
+
+
+def cities_for(offices: int, geography: str) -> int:
+    """Cities per province: fixed (310 cities) or growing with the network (constant density)."""
+    if geography == "fixed":
+        return CITIES
+    return max(1, round(offices / DENSITY / PROVINCES))
 
 
 def _service(rng: random.Random, i: int) -> Service:
@@ -105,10 +120,10 @@ def _office(rng: random.Random, i: int, region: Region, services: list[Service])
     )
 
 
-def build_world(offices: int, decisions: int, seed: int) -> World:
+def build_world(offices: int, decisions: int, seed: int, geography: str = "fixed") -> World:
     rng = random.Random(seed)
     services = [_service(rng, i) for i in range(SERVICES)]
-    regions = _regions()
+    regions = _regions(cities_for(offices, geography))
     registry = OfficeRegistry()
     load: dict[str, int] = {}
     for i in range(offices):
@@ -170,9 +185,11 @@ def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def measure(offices: int, decisions: int, naive_decisions: int, seed: int) -> dict[str, object]:
+def measure(
+    offices: int, decisions: int, naive_decisions: int, seed: int, geography: str = "fixed"
+) -> dict[str, object]:
     built = time.perf_counter()
-    world = build_world(offices, decisions, seed)
+    world = build_world(offices, decisions, seed, geography)
     build_s = time.perf_counter() - built
     w, policy = world, CURRENT_POLICY
     considered: list[int] = []
@@ -193,6 +210,8 @@ def measure(offices: int, decisions: int, naive_decisions: int, seed: int) -> di
     agree = fast_chosen[:naive_decisions] == slow_chosen
     p50, naive_p50 = _pct(fast, 50), _pct(slow, 50)
     return {
+        "geography": geography,
+        "cities": cities_for(offices, geography) * PROVINCES,
         "offices": offices,
         "decisions": decisions,
         "build_s": round(build_s, 2),
@@ -211,13 +230,15 @@ def measure(offices: int, decisions: int, naive_decisions: int, seed: int) -> di
 
 def _table(rows: list[dict[str, object]]) -> str:
     head = (
-        f"{'offices':>8} {'p50 µs':>8} {'p99 µs':>8} {'decisions/s':>12} {'considered':>10} "
+        f"{'geography':>9} {'cities':>6} {'offices':>8} {'p50 µs':>8} {'p99 µs':>8} "
+        f"{'decisions/s':>12} {'considered':>10} "
         f"{'naive p50 µs':>13} {'naive/indexed':>13} {'same':>5}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
-            f"{r['offices']:>8} {r['indexed_us_p50']:>8} {r['indexed_us_p99']:>8} "
+            f"{r['geography']!s:>9} {r['cities']:>6} {r['offices']:>8} "
+            f"{r['indexed_us_p50']:>8} {r['indexed_us_p99']:>8} "
             f"{r['indexed_decisions_per_s']:>12} {r['considered_offices_mean']:>10} "
             f"{r['naive_us_p50']:>13} {r['naive_over_indexed_p50']:>13} "
             f"{r['same_choices_as_naive']!s:>5}"
@@ -235,7 +256,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.quick
         else [(1_000, 5_000, 300), (10_000, 5_000, 100), (100_000, 5_000, 20)]
     )
-    rows = [measure(offices, n, naive_n, args.seed) for offices, n, naive_n in plan]
+    # Two ways a network grows: denser (more offices in the same 310 cities: the cost per
+    # decision follows the offices per city, since least-loaded selection must look at
+    # every eligible office in the nearest tier), or wider (more cities at a constant
+    # density: the index keeps the cost flat).
+    rows = [
+        measure(offices, n, naive_n, args.seed, geography)
+        for geography in ("fixed", "growing")
+        for offices, n, naive_n in plan
+    ]
     print(_table(rows))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     report = {
