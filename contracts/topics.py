@@ -139,6 +139,28 @@ TOPICS: tuple[TopicSpec, ...] = (
         ),
     ),
     TopicSpec(
+        name="router-outbox",
+        partitions=1,
+        cleanup="delete",
+        key="the output's own key",
+        messages=(
+            "routing.decided",
+            "request.state_changed",
+            "assignment.made",
+            "assignment.withdrawn",
+            "inquiry.requested",
+            "deadletter.recorded",
+        ),
+        publishers=("router",),
+        consumers=("router",),
+        description=(
+            "The router's outputs, written in the same Kafka transaction as its state and "
+            "input offsets; a relay moves them, again transactionally, to the topics named "
+            "in their 'destination' header."
+        ),
+        retention_ms=7 * 24 * 3600 * 1000,
+    ),
+    TopicSpec(
         name="decisions",
         partitions=1,
         cleanup="delete",

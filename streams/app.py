@@ -20,6 +20,7 @@ from router import CURRENT_POLICY, policy_named
 
 from .config import Settings
 from .logs import get_logger
+from .relay import OutboxRelay
 from .routing import Forwarder, RouterAgent
 from .sink.consumer import PostgresSink
 from .ticker import Ticker
@@ -61,9 +62,11 @@ def create_app(settings: Settings) -> faust.App:
         web_enabled=False,
         web_port=settings.web_port,
         datadir=str(settings.data_dir),
-        broker_commit_every=100,
-        broker_commit_interval=0.5,
-        producer_linger_ms=5,
+        broker_commit_every=500,
+        broker_commit_interval=0.2,
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=2.0,
+        producer_linger_ms=0,
         stream_buffer_maxsize=4096,
     )
     policy = policy_named(settings.policy_version) if settings.policy_version else CURRENT_POLICY
@@ -73,8 +76,11 @@ def create_app(settings: Settings) -> faust.App:
         name: app.Table(name, partitions=1, key_type=str, value_type=bytes)
         for name in ("requests", "loads", "licences", "services", "clock")
     }
-    agent = RouterAgent(app, settings, tables, policy)
+    outbox = _topic(app, settings, "router-outbox")
+    agent = RouterAgent(app, settings, tables, policy, outbox)
     app.agent(router_log, name="route", concurrency=1)(agent.process)
+    # The app must consume the outbox for Faust to send to it transactionally (see relay.py).
+    app.agent(outbox, name="outbox-enlistment")(_drain)
 
     for name, allowed in INGEST.items():
         app.agent(_topic(app, settings, name), name=f"ingest-{name}")(
@@ -85,7 +91,7 @@ def create_app(settings: Settings) -> faust.App:
     async def _assigned(sender: Any, assigned: Any, **_: Any) -> None:
         agent.invalidate()
 
-    services: list[Service] = [forwarder, WebServer(settings, agent)]
+    services: list[Service] = [forwarder, OutboxRelay(settings), WebServer(settings, agent)]
     if settings.clock == "system":
         services.append(Ticker(settings, _system_now))
     if settings.sink_enabled:
@@ -97,6 +103,11 @@ def create_app(settings: Settings) -> faust.App:
         app.service(_bound(service))
     app.router_agent = agent  # type: ignore[attr-defined]
     return app
+
+
+async def _drain(stream: Any) -> None:
+    async for _ in stream:
+        pass
 
 
 def _system_now() -> datetime:

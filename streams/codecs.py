@@ -20,6 +20,12 @@ from router.states import RequestState
 V = TypeVar("V")
 
 
+def _compact(data: bytes) -> bytes:
+    """A right-sized copy: orjson over-allocates its output buffer (several KiB per value),
+    which a table holding a million open requests would keep for ever."""
+    return bytes(memoryview(data))
+
+
 def _dt(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
@@ -29,7 +35,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def encode_record(r: RequestRecord) -> bytes:
-    return orjson.dumps({
+    return _compact(orjson.dumps({
         "id": r.request_id, "svc": r.service_code, "prov": r.region.province,
         "city": r.region.city, "nid": r.citizen_national_id, "ch": r.channel,
         "pref": r.preferred_office, "sub": _iso(r.submitted_at), "st": r.state.value,
@@ -37,7 +43,7 @@ def encode_record(r: RequestRecord) -> bytes:
         "ful": _iso(r.fulfil_by), "exc": [[o, why.value] for o, why in r.excluded],
         "inq": [[i.inquiry_id, i.kind, i.agency, _iso(i.due_by), i.outcome] for i in r.inquiries],
         "seq": r.seq, "sla": r.sla_breached, "app": list(r.applied),
-    })
+    }))
 
 
 def decode_record(raw: bytes) -> RequestRecord:
@@ -56,14 +62,14 @@ def decode_record(raw: bytes) -> RequestRecord:
 
 
 def encode_licence(lic: Licence) -> bytes:
-    return orjson.dumps({
+    return _compact(orjson.dumps({
         "office_id": lic.office_id, "licence_id": lic.licence_id, "kind": lic.kind.value,
         "agency": lic.agency, "services": sorted(lic.scope.services),
         "all_delegated": lic.scope.all_delegated, "branches": sorted(lic.scope.branches),
         "province": lic.region.province, "city": lic.region.city,
         "valid_from": lic.valid_from.isoformat(), "valid_to": lic.valid_to.isoformat(),
         "capacity": lic.capacity, "status": lic.status.value, "status_reason": lic.status_reason,
-    })
+    }))
 
 
 def decode_licence(raw: bytes) -> Licence:
@@ -80,12 +86,12 @@ def decode_licence(raw: bytes) -> Licence:
 
 
 def encode_service(s: Service) -> bytes:
-    return orjson.dumps({
+    return _compact(orjson.dumps({
         "code": s.code, "agency": s.agency, "delegated": s.delegated_to_general,
         "branch": s.branch, "inquiries": [[i.kind, i.agency] for i in s.inquiries],
         "accept": s.acceptance_sla.total_seconds(), "fulfil": s.fulfilment_sla.total_seconds(),
         "inquiry": s.inquiry_sla.total_seconds(), "reach": s.reach.value,
-    })
+    }))
 
 
 def decode_service(raw: bytes) -> Service:
@@ -123,10 +129,11 @@ class CodecMapping(MutableMapping[str, V], Generic[V]):
     """
 
     def __init__(self, table: MutableMapping[str, bytes], encode: Callable[[V], bytes],
-                 decode: Callable[[bytes], V]) -> None:
+                 decode: Callable[[bytes], V], *, cache: bool = True) -> None:
         self.table = table
         self.encode = encode
         self.decode = decode
+        self.cache = cache  # off for big, cold mappings (a million open requests)
         self._cache: dict[str, V] = {}
 
     def clear_cache(self) -> None:
@@ -137,7 +144,8 @@ class CodecMapping(MutableMapping[str, V], Generic[V]):
             return self._cache[key]
         except KeyError:
             value = self.decode(self.table[key])
-            self._cache[key] = value
+            if self.cache:
+                self._cache[key] = value
             return value
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -148,7 +156,8 @@ class CodecMapping(MutableMapping[str, V], Generic[V]):
 
     def __setitem__(self, key: str, value: V) -> None:
         self.table[key] = self.encode(value)
-        self._cache[key] = value
+        if self.cache:
+            self._cache[key] = value
 
     def __delitem__(self, key: str) -> None:
         del self.table[key]

@@ -29,6 +29,7 @@ from .config import Settings
 from .ingest import Source, ingest_one
 from .logs import get_logger
 from .outputs import Cause, Outgoing, render
+from .relay import DESTINATION
 from .translate import to_input
 
 log = get_logger(__name__)
@@ -45,12 +46,13 @@ class RouterAgent:
     """Owns the router core over the Faust tables, and the topics it writes to."""
 
     def __init__(self, app: faust.App, settings: Settings,
-                 tables: dict[str, Any], policy: Policy) -> None:
+                 tables: dict[str, Any], policy: Policy, outbox: Any) -> None:
         self.app = app
+        self.outbox = outbox
         self.settings = settings
         self.policy = policy
         self.requests = codecs.CodecMapping(tables["requests"], codecs.encode_record,
-                                            codecs.decode_record)
+                                            codecs.decode_record, cache=False)
         self.loads = codecs.CodecMapping(tables["loads"], codecs.encode_int, codecs.decode_int)
         self.licences = codecs.CodecMapping(tables["licences"], codecs.encode_licence,
                                             codecs.decode_licence)
@@ -102,10 +104,11 @@ class RouterAgent:
         try:
             envelope = parse_event(raw, allowed_types=ROUTER_TYPES)
         except ContractError as error:  # only a producer bypassing ingest can cause this
-            await self._send(Outgoing(self.settings.topic("deadletter"), key_text or "?", to_bytes(
-                dead_letter_for(raw, error, topic=topic, partition=partition, offset=offset,
-                                key=key_text, at=datetime.now().astimezone())
-            ), "deadletter.recorded"))
+            letter = dead_letter_for(raw, error, topic=topic, partition=partition, offset=offset,
+                                     key=key_text, at=datetime.now().astimezone())
+            refusal = Outgoing(self.settings.topic("deadletter"), key_text or "?",
+                               to_bytes(letter), "deadletter.recorded")
+            await self._send(refusal)
             return
         cause = Cause(str(envelope.event_id), raw, topic, partition, offset, key_text)
         core = self.core()
@@ -132,17 +135,10 @@ class RouterAgent:
             self._declared.add(name)
         return topic
 
-    async def _send(self, message: Outgoing) -> None:
-        family = (".assignments" in message.topic or ".inquiries" in message.topic)
-        topic = await self._declare(message.topic) if family else self._topic(message.topic)
-        await topic.send(key=message.key.encode(), value=message.value)
-
-    def _topic(self, name: str) -> Any:
-        topic = self._topics.get(name)
-        if topic is None:
-            topic = self.app.topic(name, key_serializer="raw", value_serializer="raw")
-            self._topics[name] = topic
-        return topic
+    async def _send(self, message: Outgoing) -> Any:
+        """Into the outbox, inside this event's transaction; the relay delivers it."""
+        return await self.outbox.send(key=message.key.encode(), value=message.value,
+                                      headers=[(DESTINATION, message.topic.encode())])
 
     def _observe(self, effects: list[Effect], envelope: Any) -> None:
         core = self._core

@@ -24,6 +24,7 @@ from typing import Any
 import asyncpg
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 
 from contracts.registry import new_envelope, parse_event, to_bytes
 from contracts.topics import office_topic, topic_name
@@ -103,6 +104,20 @@ class Harness:
             worker.stop()
         if self.producer is not None:
             await self.producer.stop()
+        await self.drop_topics()
+
+    async def drop_topics(self) -> None:
+        """Delete this run's topics: a broker holding thousands of stale test topics makes
+        every client's metadata refresh slow for the tests that follow."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap)
+        await admin.start()
+        try:
+            names = [t for t in await admin.list_topics()
+                     if t.startswith(f"{self.prefix}.") or t.startswith(f"{self.prefix}-")]
+            if names:
+                await admin.delete_topics(names)
+        finally:
+            await admin.close()
 
     def topic(self, name: str) -> str:
         return topic_name(name, self.prefix)

@@ -1,0 +1,147 @@
+"""The outbox relay: moves the router's outputs to their topics, exactly once.
+
+faust-streaming only puts a send into a Kafka transaction when the app itself
+consumes the destination topic, so the route agent writes every output to the
+router outbox (which the app consumes) inside the same transaction as its table
+changelogs and its router-log offset. This relay reads the outbox read_committed and,
+in transactions of its own, produces each message to the topic in its `destination`
+header and commits its outbox offset with it. A crash anywhere leaves either both
+the message and the offset or neither: no output is lost or emitted twice.
+
+Only the group member that owns the outbox partition holds the transactional
+producer; a new owner's `init_transactions` fences a zombie predecessor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from mode import Service
+
+from .config import Settings
+from .logs import get_logger
+
+log = get_logger(__name__)
+
+DESTINATION = "destination"
+
+
+class _Ownership(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, relay: OutboxRelay) -> None:
+        self.relay = relay
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        await self.relay.release()
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        if assigned:
+            await self.relay.acquire()
+
+
+class OutboxRelay(Service):
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.settings = settings
+        self.outbox = settings.topic("router-outbox")
+        self.group = f"{settings.app_id}-relay"
+        self.consumer: AIOKafkaConsumer | None = None
+        self.producer: AIOKafkaProducer | None = None
+        self.admin: AIOKafkaAdminClient | None = None
+        self._existing: set[str] = set()
+        self.relayed = 0
+
+    async def on_start(self) -> None:
+        self.admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.bootstrap)
+        await self.admin.start()
+        self.consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.bootstrap, group_id=self.group,
+            isolation_level="read_committed", enable_auto_commit=False,
+            auto_offset_reset="earliest", max_poll_records=500,
+        )
+        self.consumer.subscribe([self.outbox], listener=_Ownership(self))
+        await self.consumer.start()
+        self.add_future(self._run())
+
+    async def on_stop(self) -> None:
+        await self.release()
+        if self.consumer is not None:
+            await self.consumer.stop()
+        if self.admin is not None:
+            await self.admin.close()
+
+    async def acquire(self) -> None:
+        if self.producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self.settings.bootstrap, acks="all",
+                transactional_id=f"{self.group}-{self.outbox}", enable_idempotence=True,
+                linger_ms=2,
+            )
+            await producer.start()  # init_transactions: fences any zombie owner
+            self.producer = producer
+            log.info("outbox relay active", outbox=self.outbox)
+
+    async def release(self) -> None:
+        producer, self.producer = self.producer, None
+        if producer is not None:
+            await producer.stop()
+
+    async def _run(self) -> None:
+        assert self.consumer is not None
+        while not self.should_stop:
+            batch = await self.consumer.getmany(timeout_ms=200, max_records=500)
+            if not batch or self.producer is None:
+                continue
+            try:
+                await self._relay(batch)
+            except Exception as error:
+                log.warning("outbox relay failed, retrying from committed", error=repr(error))
+                await self._rewind(list(batch))
+                await asyncio.sleep(0.5)
+
+    async def _relay(self, batch: dict[TopicPartition, list[Any]]) -> None:
+        producer = self.producer
+        assert producer is not None
+        destinations = {_destination(m) for messages in batch.values() for m in messages}
+        await self._ensure_topics(destinations)
+        async with producer.transaction():
+            for messages in batch.values():
+                for message in messages:
+                    await producer.send(_destination(message), key=message.key,
+                                        value=message.value)
+            await producer.send_offsets_to_transaction(
+                {tp: messages[-1].offset + 1 for tp, messages in batch.items()}, self.group
+            )
+        self.relayed += sum(len(m) for m in batch.values())
+
+    async def _rewind(self, partitions: list[TopicPartition]) -> None:
+        assert self.consumer is not None
+        await self.release()
+        for tp in partitions:
+            committed = await self.consumer.committed(tp)
+            if committed is None:
+                await self.consumer.seek_to_beginning(tp)
+            else:
+                self.consumer.seek(tp, committed)
+        if self.consumer.assignment():
+            await self.acquire()
+
+    async def _ensure_topics(self, names: set[str]) -> None:
+        """Per-office and per-agency topics are created on first use, one partition each."""
+        missing = [n for n in names - self._existing if ".office." in n or ".agency." in n]
+        if missing and self.admin is not None:
+            # Existing topics come back as per-topic errors, not exceptions; a topic that
+            # really could not be made fails the send below, and the batch is retried.
+            await self.admin.create_topics([
+                NewTopic(n, 1, 1, topic_configs={"retention.ms": "-1"}) for n in missing
+            ])
+        self._existing |= names
+
+
+def _destination(message: Any) -> str:
+    for name, value in message.headers or ():
+        if name == DESTINATION:
+            return bytes(value).decode()
+    raise ValueError(f"outbox message at offset {message.offset} has no destination header")
