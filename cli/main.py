@@ -22,6 +22,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.office",
     "cli.status",
     "cli.offices",
+    "cli.demo",
+    "cli.replay",
+    "cli.dispute",
+    "cli.fairness",
 )
 
 
