@@ -4,12 +4,12 @@
 and `streams` names them through it. Names here carry no prefix; the runtime
 prefix (``GOVROUTE_TOPIC_PREFIX``, default ``govroute``) is added by `topic_name`.
 
-Everything the routing agent writes (decisions, request-state, deadletter, the per-office
-and per-agency families) has ONE partition, like the router log itself: Faust places a
-send in the Kafka transaction of the destination's (co-partition group, partition), so
-only when the outputs are co-partitioned with the router log are they committed
-atomically with its offsets and table changelogs (exactly once). The router is a
-single writer anyway; these topics are ordered audit logs.
+The router's outputs (decisions, request-state, its dead letters, the per-office and
+per-agency families) reach their topics through the router outbox and its relay, which
+commit them exactly once (see streams/relay.py). The outbox shares the router log's
+single partition, so Faust commits it in the router log's transaction. The router is a
+single writer; its audit topics (decisions, request-state, deadletter) keep one
+partition, a total order that replay and the sink rely on.
 
 Per-office assignment streams and per-agency inquiry streams are *families*: one
 topic per office / agency, created when the office's licence is first seen (or the
