@@ -27,6 +27,10 @@ from .logs import get_logger
 log = get_logger(__name__)
 
 DESTINATION = "destination"
+CONTROL = "control"
+#: A control message asking the relay to create its destination (an office's own
+#: stream, when its licence is issued) rather than to deliver anything.
+OPEN_TOPIC = b"open-topic"
 
 
 class _Ownership(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -109,6 +113,8 @@ class OutboxRelay(Service):
         async with producer.transaction():
             for messages in batch.values():
                 for message in messages:
+                    if _header(message, CONTROL) == OPEN_TOPIC:
+                        continue  # its topic was created above
                     await producer.send(_destination(message), key=message.key,
                                         value=message.value)
             await producer.send_offsets_to_transaction(
@@ -140,8 +146,15 @@ class OutboxRelay(Service):
         self._existing |= names
 
 
-def _destination(message: Any) -> str:
+def _header(message: Any, wanted: str) -> bytes | None:
     for name, value in message.headers or ():
-        if name == DESTINATION:
-            return bytes(value).decode()
-    raise ValueError(f"outbox message at offset {message.offset} has no destination header")
+        if name == wanted:
+            return bytes(value)
+    return None
+
+
+def _destination(message: Any) -> str:
+    value = _header(message, DESTINATION)
+    if value is None:
+        raise ValueError(f"outbox message at offset {message.offset} has no destination")
+    return value.decode()

@@ -19,7 +19,7 @@ from mode import Service
 
 from contracts.errors import ContractError
 from contracts.registry import dead_letter_for, parse_event, to_bytes
-from contracts.topics import agency_inquiry_topic, office_topic
+from contracts.topics import office_topic
 from router import Policy
 from router.effects import Decided, Effect, Refused, StateChanged
 from router.engine import RouterCore
@@ -29,7 +29,7 @@ from .config import Settings
 from .ingest import Source, ingest_one
 from .logs import get_logger
 from .outputs import Cause, Outgoing, render
-from .relay import DESTINATION
+from .relay import CONTROL, DESTINATION, OPEN_TOPIC
 from .translate import to_input
 
 log = get_logger(__name__)
@@ -63,8 +63,6 @@ class RouterAgent:
             self.requests, self.loads, self.licences, self.services, self.clock,
         ]
         self._core: RouterCore | None = None
-        self._topics: dict[str, Any] = {}
-        self._declared: set[str] = set()
         self.processed = 0
         self.last_processed_at: float | None = None
 
@@ -116,24 +114,16 @@ class RouterAgent:
         effects = core.handle(to_input(envelope), at=envelope.occurred_at)
         metrics.DECISION_SECONDS.observe(time.perf_counter() - started)
         outgoing, offices = render(effects, cause, self.settings.topic_prefix)
-        for office in offices:
-            await self._declare(office_topic(office, self.settings.topic_prefix))
+        for office in sorted(offices):  # the relay creates the office's own stream
+            await self.outbox.send(key=office.encode(), value=b"", headers=[
+                (DESTINATION, office_topic(office, self.settings.topic_prefix).encode()),
+                (CONTROL, OPEN_TOPIC),
+            ])
         for message in outgoing:
             await self._send(message)
         self._observe(effects, envelope)
         self.processed += 1
         self.last_processed_at = time.time()
-
-    async def _declare(self, name: str) -> Any:
-        topic = self._topics.get(name)
-        if topic is None:
-            topic = self.app.topic(name, partitions=1, key_serializer="raw",
-                                   value_serializer="raw", config={"retention.ms": "-1"})
-            self._topics[name] = topic
-        if name not in self._declared:
-            await topic.maybe_declare()
-            self._declared.add(name)
-        return topic
 
     async def _send(self, message: Outgoing) -> Any:
         """Into the outbox, inside this event's transaction; the relay delivers it."""
@@ -216,6 +206,3 @@ class Forwarder(Service):
     async def dead_letter(self, key: bytes, value: bytes) -> None:
         await (await self._producer()).send_and_wait(self.deadletter, key=key, value=value)
 
-
-def inquiry_topic_name(agency: str, prefix: str) -> str:
-    return agency_inquiry_topic(agency, prefix)
