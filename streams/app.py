@@ -19,9 +19,10 @@ from contracts.topics import spec
 from router import CURRENT_POLICY, policy_named
 
 from .config import Settings
+from .ingest import Forwarder, ingest_agent
 from .logs import get_logger
 from .relay import OutboxRelay
-from .routing import Forwarder, RouterAgent
+from .routing import RouterAgent
 from .sink.consumer import PostgresSink
 from .ticker import Ticker
 from .web import WebServer
@@ -84,7 +85,7 @@ def create_app(settings: Settings) -> faust.App:
 
     for name, allowed in INGEST.items():
         app.agent(_topic(app, settings, name), name=f"ingest-{name}")(
-            agent.ingester(name, allowed, forwarder)
+            ingest_agent(name, allowed, forwarder)
         )
 
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]

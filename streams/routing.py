@@ -1,21 +1,17 @@
-"""The agents: ingest (validate and sequence) and route (apply the router log).
+"""The route agent: applies the router log with the pure core, writes to the outbox.
 
-Both are thin: decode, call the domain, emit. The routing agent consumes the
+It is thin: decode, call the domain, emit. It consumes the
 single-partition router log, so one worker at a time owns the router state (its
 Faust tables) and office capacity holds globally, across partitions and workers.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
 import faust
-from aiokafka import AIOKafkaProducer
-from mode import Service
 
 from contracts.errors import ContractError
 from contracts.registry import dead_letter_for, parse_event, to_bytes
@@ -26,7 +22,6 @@ from router.engine import RouterCore
 
 from . import codecs, metrics
 from .config import Settings
-from .ingest import Source, ingest_one
 from .logs import get_logger
 from .outputs import Cause, Outgoing, render
 from .relay import CONTROL, DESTINATION, OPEN_TOPIC
@@ -153,56 +148,3 @@ class RouterAgent:
                 log.warning("event refused", reason=effect.reason.value, security=effect.security,
                             request_id=effect.request_id, office_id=effect.office_id,
                             event_type=envelope.event_type, message=effect.message)
-
-    # -- ingestion -----------------------------------------------------------------
-
-    def ingester(self, name: str, allowed: frozenset[str], forwarder: Forwarder
-                 ) -> Callable[[Any], Coroutine[Any, Any, None]]:
-        async def ingest(stream: Any) -> None:
-            async for event in stream.events():
-                m = event.message
-                await ingest_one(event.value or b"", Source(m.topic, m.partition, m.offset, m.key),
-                                 allowed_types=allowed, forward=forwarder.forward,
-                                 dead_letter=forwarder.dead_letter)
-
-        ingest.__name__ = f"ingest_{name.replace('-', '_')}"
-        return ingest
-
-
-class Forwarder(Service):
-    """The ingest agents' own producer: idempotent, acks=all, outside Faust's transactions.
-
-    Faust would put a send in the transaction of the *destination's* partition group,
-    which another worker may own; ingest instead sends plainly and waits for the ack
-    before its input offset can be committed (at least once). A repeat after a crash
-    reaches the router with the same event id, which the router refuses as a duplicate.
-    """
-
-    def __init__(self, settings: Settings, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.settings = settings
-        self.router_log = settings.topic("router-log")
-        self.deadletter = settings.topic("deadletter")
-        self.producer: AIOKafkaProducer | None = None
-        self._starting = asyncio.Lock()
-
-    async def _producer(self) -> AIOKafkaProducer:
-        """Started on first use: agents may get a message before extra services start."""
-        async with self._starting:
-            if self.producer is None:
-                producer = AIOKafkaProducer(bootstrap_servers=self.settings.bootstrap,
-                                            acks="all", enable_idempotence=True, linger_ms=2)
-                await producer.start()
-                self.producer = producer
-        return self.producer
-
-    async def on_stop(self) -> None:
-        if self.producer is not None:
-            await self.producer.stop()
-
-    async def forward(self, key: bytes, value: bytes) -> None:
-        await (await self._producer()).send_and_wait(self.router_log, key=key, value=value)
-
-    async def dead_letter(self, key: bytes, value: bytes) -> None:
-        await (await self._producer()).send_and_wait(self.deadletter, key=key, value=value)
-
