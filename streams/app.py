@@ -18,6 +18,7 @@ from mode import Service
 from contracts.topics import spec
 from router import CURRENT_POLICY, policy_named
 
+from . import faust_fixes
 from .config import Settings
 from .ingest import Forwarder, ingest_agent
 from .logs import get_logger
@@ -48,6 +49,7 @@ RECORDED = ("router-log", "decisions", "request-state", "deadletter")
 
 
 def create_app(settings: Settings) -> faust.App:
+    faust_fixes.apply()
     app = faust.App(
         settings.app_id,
         broker=[f"kafka://{server}" for server in settings.bootstrap.split(",")],
@@ -92,14 +94,15 @@ def create_app(settings: Settings) -> faust.App:
     async def _assigned(sender: Any, assigned: Any, **_: Any) -> None:
         agent.invalidate()
 
-    services: list[Service] = [forwarder, OutboxRelay(settings), WebServer(settings, agent)]
+    sink = PostgresSink(
+        settings.bootstrap, settings.dsn, [settings.topic(t) for t in RECORDED],
+        group=f"{settings.app_id}-pg-sink", batch_size=settings.sink_batch,
+    ) if settings.sink_enabled else None
+    services: list[Service] = [forwarder, OutboxRelay(settings), WebServer(settings, agent, sink)]
     if settings.clock == "system":
         services.append(Ticker(settings, _system_now))
-    if settings.sink_enabled:
-        services.append(_SinkService(PostgresSink(
-            settings.bootstrap, settings.dsn, [settings.topic(t) for t in RECORDED],
-            group=f"{settings.app_id}-pg-sink", batch_size=settings.sink_batch,
-        )))
+    if sink is not None:
+        services.append(_SinkService(sink))
     for service in services:
         app.service(_bound(service))
     app.router_agent = agent  # type: ignore[attr-defined]

@@ -96,7 +96,11 @@ class OutboxRelay(Service):
         assert self.consumer is not None
         while not self.should_stop:
             batch = await self.consumer.getmany(timeout_ms=200, max_records=500)
-            if not batch or self.producer is None:
+            if not batch:
+                continue
+            if self.producer is None:  # not (yet) the owner: never skip what was fetched
+                await self._rewind(list(batch))
+                await asyncio.sleep(0.2)
                 continue
             try:
                 await self._relay(batch)
@@ -123,9 +127,12 @@ class OutboxRelay(Service):
         self.relayed += sum(len(m) for m in batch.values())
 
     async def _rewind(self, partitions: list[TopicPartition]) -> None:
+        """Back to the last committed outbox offset, with a fresh producer."""
         assert self.consumer is not None
         await self.release()
         for tp in partitions:
+            if tp not in self.consumer.assignment():
+                continue
             committed = await self.consumer.committed(tp)
             if committed is None:
                 await self.consumer.seek_to_beginning(tp)

@@ -13,10 +13,11 @@ from .config import Settings
 
 
 class WebServer(Service):
-    def __init__(self, settings: Settings, agent: Any, **kwargs: Any) -> None:
+    def __init__(self, settings: Settings, agent: Any, sink: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.settings = settings
         self.agent = agent
+        self.sink = sink
         self.runner: web.AppRunner | None = None
         self.started_at = time.time()
 
@@ -38,8 +39,13 @@ class WebServer(Service):
         assigned = sorted(f"{tp.topic}:{tp.partition}" for tp in consumer.assignment()) \
             if consumer is not None else []
         await self._update_lag(consumer)
+        sink = None if self.sink is None else {
+            "rows_written": self.sink.written, "last_write_at": self.sink.last_write_at,
+            "failure": self.sink.failure,
+        }
         body = {
-            "status": "ok",
+            "status": "degraded" if sink and sink["failure"] else "ok",
+            "sink": sink,
             "uptime_seconds": round(time.time() - self.started_at, 1),
             "owns_router_log": any(a.endswith("router-log:0") for a in assigned),
             "events_applied": self.agent.processed,

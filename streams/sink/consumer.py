@@ -10,6 +10,7 @@ neither loses nor doubles a row, whatever Kafka's committed offsets say.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import orjson
@@ -49,6 +50,8 @@ class PostgresSink:
         self.consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
         self.written = 0
+        self.last_write_at: float | None = None
+        self.failure: str | None = None  # set when the loop died: /health reports it
 
     async def start(self) -> None:
         self.consumer = AIOKafkaConsumer(
@@ -60,6 +63,12 @@ class PostgresSink:
         self.consumer.subscribe(self.topics, listener=_SeekToRecorded(self))
         await self.consumer.start()
         self._task = asyncio.create_task(self._run(), name="postgres-sink")
+        self._task.add_done_callback(self._died)
+
+    def _died(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            self.failure = repr(task.exception())
+            log.error("postgres sink stopped", error=self.failure)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -105,6 +114,7 @@ class PostgresSink:
                 batch.offsets[(tp.topic, tp.partition)] = messages[-1].offset + 1
             await self._with_retry(self.record.write, batch)
             self.written += batch.count()
+            self.last_write_at = time.time()
             await self.consumer.commit({
                 TopicPartition(t, p): o for (t, p), o in batch.offsets.items()
             })
@@ -129,6 +139,9 @@ def _is_connection_error(error: Exception) -> bool:
     import asyncpg
 
     return isinstance(error, (
+        OSError,
+        TimeoutError,
+        asyncpg.exceptions.PostgresConnectionError,
         asyncpg.exceptions.ConnectionDoesNotExistError,
         asyncpg.exceptions.CannotConnectNowError,
         asyncpg.exceptions.ConnectionFailureError,

@@ -93,7 +93,9 @@ class PostgresRecord:
         self.pool: Any = None
 
     async def start(self) -> None:
-        self.pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=2, timeout=10)
+        self.pool = await asyncpg.create_pool(
+            self.dsn, min_size=1, max_size=2, timeout=10, command_timeout=60
+        )
 
     async def stop(self) -> None:
         if self.pool is not None:
@@ -101,6 +103,8 @@ class PostgresRecord:
             self.pool = None
 
     async def offsets(self, topics: list[str]) -> dict[tuple[str, int], int]:
+        if self.pool is None:
+            raise ConnectionError("no connection pool: Postgres was unreachable")
         rows = await self.pool.fetch(
             "SELECT topic, partition, next_offset FROM govroute.sink_offsets "
             "WHERE consumer = $1 AND topic = ANY($2::text[])", self.consumer, topics,
@@ -108,7 +112,9 @@ class PostgresRecord:
         return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
 
     async def write(self, batch: Batch) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
+        if self.pool is None:
+            raise ConnectionError("no connection pool: Postgres was unreachable")
+        async with self.pool.acquire(timeout=10) as conn, conn.transaction():
             for name in ORDER:
                 rows = batch.rows.get(name)
                 if rows:
