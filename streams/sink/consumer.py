@@ -142,6 +142,9 @@ def _is_connection_error(error: Exception) -> bool:
         OSError,
         TimeoutError,
         asyncpg.exceptions.PostgresConnectionError,
+        # the client's own state after a cancelled or interrupted operation; the pool is
+        # rebuilt before the next attempt, so this is recoverable like a lost connection
+        asyncpg.exceptions.InternalClientError,
         asyncpg.exceptions.ConnectionDoesNotExistError,
         asyncpg.exceptions.CannotConnectNowError,
         asyncpg.exceptions.ConnectionFailureError,

@@ -1,0 +1,157 @@
+"""Fault tolerance of the workers: SIGKILLed members, and a worker that lost its local state."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+from pathlib import Path
+
+from fault_support import Traffic, check_invariants, fault_harness, say, wait_quiescent
+
+from infra.settings import Settings
+
+
+async def test_a_worker_killed_three_times_loses_and_doubles_nothing(
+    stack: Settings, tmp_path: Path,
+) -> None:
+    # roomy offices: after a failover the backlog arrives at once, before offices can answer
+    offices = {"GEN-00001": 25, "GEN-00002": 25, "GEN-00003": 25}
+    async with fault_harness(stack, tmp_path) as h:
+        traffic = Traffic(h, offices, tag="KILL", rate=4.0)
+        await traffic.network()
+        one, two = h.start_worker("w1"), h.start_worker("w2")
+        await h.wait_ready(one)
+        await h.wait_ready(two)
+        await traffic.wait_offices()
+        await h.wait_owner()
+        traffic.start()
+        kills: list[dict[str, object]] = []
+
+        async def kill_owner() -> None:
+            victim = await h.wait_owner()
+            at = time.monotonic()
+            victim.kill()
+            kills.append({"victim": victim.name, "at": at})
+            h.start_worker(victim.name)  # same data dir, new process: rejoins the group
+
+        await traffic.drive(32, {3: kill_owner, 14: kill_owner, 25: kill_owner})
+        quiet = await wait_quiescent(h, traffic, timeout=120)
+        for kill in kills:
+            kill["recovery_s"] = traffic.first_decision_after(float(kill["at"]))  # type: ignore[arg-type]
+        await traffic.stop()
+        alive = [w.name for w in h.live()]
+        say("scenario 1 (SIGKILL x3):", {
+            "published": traffic.numbers.published, "reports": traffic.numbers.reports,
+            "kills": [{k: v for k, v in kill.items() if k != "at"} for kill in kills],
+            "quiescent_after_s": quiet, "live_workers": alive})
+        result = await check_invariants(h, traffic.submitted, offices)
+        assert len(kills) == 3
+        # Routing resumed after each kill that still had traffic behind it; the last kill
+        # may come after the final request was decided, and then nothing is left to time.
+        assert all(kill["recovery_s"] is not None for kill in kills[:-1]), kills
+        assert sorted(alive) == ["w1", "w2"]
+        assert result.assignments > 50
+
+
+async def test_a_graceful_handover_between_two_workers_keeps_the_router_state(
+    stack: Settings, tmp_path: Path,
+) -> None:
+    """The smallest form of the failover fault: SIGTERM the owner, the other one takes over.
+
+    No kill, no custom session timeout: the survivor must route with the catalog, licences
+    and loads its predecessor built (recovered from the table changelogs).
+    """
+    offices = {"GEN-00001": 50}
+    async with fault_harness(stack, tmp_path) as h:
+        traffic = Traffic(h, offices, tag="HAND")
+        traffic.answer = False
+        await traffic.network()
+        one, two = h.start_worker("w1"), h.start_worker("w2")
+        await h.wait_ready(one)
+        await h.wait_ready(two)
+        await traffic.wait_offices()
+        traffic.start()
+        await traffic.submit(5)
+        await wait_quiescent(h, traffic)
+        owner = await h.wait_owner()
+        owner.stop()
+        stopped_at = time.monotonic()
+        await traffic.submit(5)
+        await wait_quiescent(h, traffic)
+        await traffic.stop()
+        say("handover:", {"stopped": owner.name,
+                          "recovery_s": traffic.first_decision_after(stopped_at)})
+        await check_invariants(h, traffic.submitted, offices)
+
+
+async def test_a_worker_restarted_without_its_local_state_recovers_from_the_changelog(
+    stack: Settings, tmp_path: Path,
+) -> None:
+    offices = {"GEN-00001": 10, "GEN-00002": 10}
+    async with fault_harness(stack, tmp_path) as h:
+        traffic = Traffic(h, offices, tag="WIPE", rate=4.0)
+        await traffic.network()
+        worker = h.start_worker("w1")
+        await h.wait_ready(worker)
+        await traffic.wait_offices()
+        traffic.start()
+        await traffic.drive(15)
+        traffic.answer = False  # from now on the test answers assignments itself
+        await wait_quiescent(h, traffic)
+        before = await check_invariants(h, traffic.submitted, offices)
+        held = {a.request_id: a for a in traffic.assignments.values()
+                if _latest(traffic, a)}
+        states = {e.payload.request_id: e.payload for e in await h.states()}
+        held = {rid: a for rid, a in held.items() if str(states[rid].to_state) in
+                ("assigned", "accepted")}
+        assert held, "the run left no open assignment to resume"
+        held_total = len(held)
+
+        worker.stop()
+        assert h.data_dir("w1").exists()
+        shutil.rmtree(h.data_dir("w1"))
+        restarted_at = time.monotonic()
+        worker = h.start_worker("w1")
+        await h.wait_ready(worker)
+
+        # loads must have come back: exactly the free slots are given, then CAPACITY_EXHAUSTED
+        free = sum(offices.values()) - held_total
+        new = await traffic.submit(free + 5)
+        recovery = None
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and recovery is None:
+            recovery = traffic.first_decision_after(restarted_at)
+            await asyncio.sleep(0.2)
+        await wait_quiescent(h, traffic)
+        decisions = [e.payload for e in await h.read(h.topic("decisions"))
+                     if e.payload.request_id in new]
+        outcomes = sorted(str(d.outcome) for d in decisions)
+        assert outcomes == ["assigned"] * free + ["unroutable"] * 5, outcomes
+        assert all(x.reason == "CAPACITY_EXHAUSTED" for d in decisions
+                   if d.outcome == "unroutable" for x in d.explanation.exclusions)
+
+        # the requests assigned before the restart can still be accepted and fulfilled
+        for rid, assignment in sorted(held.items()):
+            kinds = ("accepted", "fulfilled") if str(states[rid].to_state) == "assigned" \
+                else ("fulfilled",)
+            await traffic.answer_assignment(assignment, kinds)
+        await wait_quiescent(h, traffic)
+        after = {e.payload.request_id: e.payload for e in await h.states()}
+        assert {rid: str(after[rid].to_state) for rid in held} == dict.fromkeys(held, "fulfilled")
+        letters = await h.read(h.topic("deadletter"))
+        assert [e.payload.reason_code for e in letters] == []
+        await traffic.stop()
+        result = await check_invariants(h, traffic.submitted, offices)
+        say("scenario 4 (local state wiped):", {
+            "published": traffic.numbers.published, "reports": traffic.numbers.reports,
+            "held_across_restart": held_total, "free_slots_after": free,
+            "recovery_s": recovery, "assignments_before": before.assignments,
+            "assignments_after": result.assignments})
+
+
+def _latest(traffic: Traffic, assignment: object) -> bool:
+    """The assignment is the newest attempt seen for its request."""
+    rid = assignment.request_id  # type: ignore[attr-defined]
+    attempts = [a.attempt for a in traffic.assignments.values() if a.request_id == rid]
+    return assignment.attempt == max(attempts)  # type: ignore[attr-defined]
