@@ -75,8 +75,12 @@ class WorkerProgress:
         await self._admin.close()
 
     async def committed(self) -> Marks:
-        offsets = await self._admin.list_consumer_group_offsets(self.group)
-        return {tp: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
+        """Committed offsets of the worker group and its ingest group (outside topics)."""
+        marks: Marks = {}
+        for group in (self.group, f"{self.group}-ingest"):
+            offsets = await self._admin.list_consumer_group_offsets(group)
+            marks.update({tp: m.offset for tp, m in offsets.items() if m.offset >= 0})
+        return marks
 
     async def wait_for(self, marks: Marks, *, check: Callable[[], None],
                        timeout: float = 120.0, poll: float = 0.05) -> float:

@@ -1,9 +1,10 @@
 """The one wiring place: the Faust app, its topics, tables, agents and services.
 
 Data flow (see README):
-    intake/offices/agencies/regulator topics --ingest agents--> router-log (1 partition)
-    router-log --route agent (RouterCore over Faust tables)--> decisions, request-state,
-        office.<id>.assignments, agency.<a>.inquiries, deadletter
+    intake/offices/agencies/regulator topics --Ingest (validate)--> router-log (1 partition)
+    router-log --route agent (RouterCore over Faust tables)--> router-outbox
+    router-outbox --OutboxRelay--> decisions, request-state, office.<id>.assignments,
+        agency.<a>.inquiries, deadletter
     decisions, request-state, deadletter, router-log --PostgresSink--> Postgres
 """
 
@@ -20,7 +21,7 @@ from router import CURRENT_POLICY, policy_named
 
 from . import faust_fixes
 from .config import Settings
-from .ingest import Forwarder, ingest_agent
+from .ingest import Ingest
 from .logs import get_logger
 from .relay import OutboxRelay
 from .routing import RouterAgent
@@ -29,20 +30,6 @@ from .ticker import Ticker
 from .web import WebServer
 
 log = get_logger(__name__)
-
-INGEST: dict[str, frozenset[str]] = {
-    "requests": frozenset({"request.submitted", "request.cancelled"}),
-    "fulfilment": frozenset({
-        "fulfilment.accepted", "fulfilment.rejected", "fulfilment.awaiting_inquiry",
-        "fulfilment.fulfilled",
-    }),
-    "inquiry-results": frozenset({"inquiry.answered"}),
-    "licences": frozenset({
-        "licence.issued", "licence.amended", "licence.suspended", "licence.reinstated",
-        "licence.revoked",
-    }),
-    "catalog": frozenset({"catalog.service_defined"}),
-}
 
 #: Topics the Postgres sink records.
 RECORDED = ("router-log", "decisions", "request-state", "deadletter")
@@ -74,7 +61,6 @@ def create_app(settings: Settings) -> faust.App:
     )
     policy = policy_named(settings.policy_version) if settings.policy_version else CURRENT_POLICY
     router_log = _topic(app, settings, "router-log")
-    forwarder = Forwarder(settings)
     tables = {
         name: app.Table(name, partitions=1, key_type=str, value_type=bytes)
         for name in ("requests", "loads", "licences", "services", "clock")
@@ -85,11 +71,6 @@ def create_app(settings: Settings) -> faust.App:
     # The app must consume the outbox for Faust to send to it transactionally (see relay.py).
     app.agent(outbox, name="outbox-enlistment")(_drain)
 
-    for name, allowed in INGEST.items():
-        app.agent(_topic(app, settings, name), name=f"ingest-{name}")(
-            ingest_agent(name, allowed, forwarder)
-        )
-
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def _assigned(sender: Any, assigned: Any, **_: Any) -> None:
         agent.invalidate()
@@ -98,7 +79,9 @@ def create_app(settings: Settings) -> faust.App:
         settings.bootstrap, settings.dsn, [settings.topic(t) for t in RECORDED],
         group=f"{settings.app_id}-pg-sink", batch_size=settings.sink_batch,
     ) if settings.sink_enabled else None
-    services: list[Service] = [forwarder, OutboxRelay(settings), WebServer(settings, agent, sink)]
+    services: list[Service] = [
+        Ingest(settings), OutboxRelay(settings), WebServer(settings, agent, sink),
+    ]
     if settings.clock == "system":
         services.append(Ticker(settings, _system_now))
     if sink is not None:

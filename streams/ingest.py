@@ -10,12 +10,12 @@ the single ordered input of the routing agent.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from mode import Service
 
 from contracts.errors import ContractError
@@ -54,8 +54,10 @@ async def ingest_one(
     forward: Send,
     dead_letter: Send,
     now: datetime | None = None,
-) -> bool:
-    """Forward one valid message to the router log, or dead-letter it. True if forwarded."""
+) -> Any:
+    """Forward one valid message to the router log, or dead-letter it.
+
+    Returns what the send returned (with an aiokafka producer: the delivery future)."""
     try:
         envelope = parse_event(raw, allowed_types=allowed_types)
     except ContractError as error:
@@ -69,11 +71,9 @@ async def ingest_one(
             "input refused", reason=error.reason.value, field=error.field,
             topic=source.topic, partition=source.partition, offset=source.offset,
         )
-        await dead_letter(source.key or record.event_id.encode(), to_bytes(record))
-        return False
+        return await dead_letter(source.key or record.event_id.encode(), to_bytes(record))
     key = source.key or _routing_key(envelope).encode()
-    await forward(key, raw)
-    return True
+    return await forward(key, raw)
 
 
 def _routing_key(envelope: Any) -> str:
@@ -85,54 +85,84 @@ def _routing_key(envelope: Any) -> str:
     return str(envelope.event_id)
 
 
-def ingest_agent(name: str, allowed: frozenset[str], forwarder: Forwarder
-                 ) -> Callable[[Any], Coroutine[Any, Any, None]]:
-    """The Faust agent body for one outside topic: validate, forward or dead-letter."""
+#: What each outside topic may carry (unprefixed topic name -> event types).
+INGEST: dict[str, frozenset[str]] = {
+    "requests": frozenset({"request.submitted", "request.cancelled"}),
+    "fulfilment": frozenset({
+        "fulfilment.accepted", "fulfilment.rejected", "fulfilment.awaiting_inquiry",
+        "fulfilment.fulfilled",
+    }),
+    "inquiry-results": frozenset({"inquiry.answered"}),
+    "licences": frozenset({
+        "licence.issued", "licence.amended", "licence.suspended", "licence.reinstated",
+        "licence.revoked",
+    }),
+    "catalog": frozenset({"catalog.service_defined"}),
+}
 
-    async def ingest(stream: Any) -> None:
-        async for event in stream.events():
-            m = event.message
-            await ingest_one(event.value or b"", Source(m.topic, m.partition, m.offset, m.key),
-                             allowed_types=allowed, forward=forwarder.forward,
-                             dead_letter=forwarder.dead_letter)
 
-    ingest.__name__ = f"ingest_{name.replace('-', '_')}"
-    return ingest
+class Ingest(Service):
+    """Validate what outsiders publish and sequence it into the router log, at least once.
 
-
-class Forwarder(Service):
-    """The ingest agents' own producer: idempotent, acks=all, outside Faust's transactions.
-
-    Faust would put a send in the transaction of the *destination's* partition group,
-    which another worker may own; ingest instead sends plainly and waits for the ack
-    before its input offset can be committed (at least once). A repeat after a crash
-    reaches the router with the same event id, which the router refuses as a duplicate.
+    A plain consumer group and an idempotent producer: each fetched batch is validated,
+    forwarded (or dead-lettered), every send is acknowledged, and only then are the input
+    offsets committed. A repeat after a crash reaches the router with the same event id,
+    which it refuses as a duplicate. (This stage was a set of Faust agents; under
+    exactly_once, faust-streaming put their sends in other partitions' transactions and,
+    after rebalances, sometimes left an input partition unconsumed.)
     """
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.settings = settings
+        self.allowed = {settings.topic(name): types for name, types in INGEST.items()}
         self.router_log = settings.topic("router-log")
         self.deadletter = settings.topic("deadletter")
+        self.consumer: AIOKafkaConsumer | None = None
         self.producer: AIOKafkaProducer | None = None
-        self._starting = asyncio.Lock()
+        self.ingested = 0
 
-    async def _producer(self) -> AIOKafkaProducer:
-        """Started on first use: agents may get a message before extra services start."""
-        async with self._starting:
-            if self.producer is None:
-                producer = AIOKafkaProducer(bootstrap_servers=self.settings.bootstrap,
-                                            acks="all", enable_idempotence=True, linger_ms=2)
-                await producer.start()
-                self.producer = producer
-        return self.producer
+    async def on_start(self) -> None:
+        self.producer = AIOKafkaProducer(bootstrap_servers=self.settings.bootstrap, acks="all",
+                                         enable_idempotence=True, linger_ms=2)
+        await self.producer.start()
+        self.consumer = AIOKafkaConsumer(
+            *self.allowed, bootstrap_servers=self.settings.bootstrap,
+            group_id=f"{self.settings.app_id}-ingest", enable_auto_commit=False,
+            auto_offset_reset="earliest", isolation_level="read_committed",
+            max_poll_records=500, session_timeout_ms=10_000, heartbeat_interval_ms=2_000,
+        )
+        await self.consumer.start()
+        self.add_future(self._run())
 
     async def on_stop(self) -> None:
+        if self.consumer is not None:
+            await self.consumer.stop()
         if self.producer is not None:
             await self.producer.stop()
 
-    async def forward(self, key: bytes, value: bytes) -> None:
-        await (await self._producer()).send_and_wait(self.router_log, key=key, value=value)
+    async def _run(self) -> None:
+        assert self.consumer is not None
+        while not self.should_stop:
+            batch = await self.consumer.getmany(timeout_ms=200, max_records=500)
+            if not batch:
+                continue
+            deliveries = []
+            for tp, messages in batch.items():
+                for m in messages:
+                    deliveries.append(await ingest_one(
+                        m.value or b"", Source(m.topic, m.partition, m.offset, m.key),
+                        allowed_types=self.allowed[tp.topic], forward=self._forward,
+                        dead_letter=self._dead_letter,
+                    ))
+            await asyncio.gather(*deliveries)  # every send acknowledged before the commit
+            await self.consumer.commit({tp: ms[-1].offset + 1 for tp, ms in batch.items()})
+            self.ingested += len(deliveries)
 
-    async def dead_letter(self, key: bytes, value: bytes) -> None:
-        await (await self._producer()).send_and_wait(self.deadletter, key=key, value=value)
+    async def _forward(self, key: bytes, value: bytes) -> Any:
+        assert self.producer is not None
+        return await self.producer.send(self.router_log, key=key, value=value)
+
+    async def _dead_letter(self, key: bytes, value: bytes) -> Any:
+        assert self.producer is not None
+        return await self.producer.send(self.deadletter, key=key, value=value)
