@@ -79,8 +79,9 @@ def create_app(settings: Settings) -> faust.App:
         settings.bootstrap, settings.dsn, [settings.topic(t) for t in RECORDED],
         group=f"{settings.app_id}-pg-sink", batch_size=settings.sink_batch,
     ) if settings.sink_enabled else None
+    ingest = Ingest(settings)
     services: list[Service] = [
-        Ingest(settings), OutboxRelay(settings), WebServer(settings, agent, sink),
+        ingest, OutboxRelay(settings), WebServer(settings, agent, sink, ingest),
     ]
     if settings.clock == "system":
         services.append(Ticker(settings, _system_now))

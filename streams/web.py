@@ -13,11 +13,13 @@ from .config import Settings
 
 
 class WebServer(Service):
-    def __init__(self, settings: Settings, agent: Any, sink: Any = None, **kwargs: Any) -> None:
+    def __init__(self, settings: Settings, agent: Any, sink: Any = None, ingest: Any = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.settings = settings
         self.agent = agent
         self.sink = sink
+        self.ingest = ingest
         self.runner: web.AppRunner | None = None
         self.started_at = time.time()
 
@@ -51,8 +53,16 @@ class WebServer(Service):
             "events_applied": self.agent.processed,
             "last_applied_at": self.agent.last_processed_at,
             "assigned_partitions": assigned,
+            "ingest_partitions": self._ingest_partitions(),
+            "ingested": None if self.ingest is None else self.ingest.ingested,
         }
         return web.json_response(body)
+
+    def _ingest_partitions(self) -> list[str]:
+        consumer = None if self.ingest is None else self.ingest.consumer
+        if consumer is None:
+            return []
+        return sorted(f"{tp.topic}:{tp.partition}" for tp in consumer.assignment())
 
     async def metrics(self, request: web.Request) -> web.Response:
         consumer = getattr(self.agent.app, "consumer", None)

@@ -167,7 +167,7 @@ async def test_two_workers_share_the_partitions_and_capacity_holds_globally(
     assigned = Counter(d.payload.office_id for d in decisions if d.payload.outcome == "assigned")
     assert assigned == {"GEN-00001": 15, "GEN-00002": 25}
     assert sum(1 for d in decisions if d.payload.outcome == "unroutable") == 20
-    ingest_owners = [set((await h.health(w))["assigned_partitions"]) for w in (one, two)]
+    ingest_owners = [set((await h.health(w))["ingest_partitions"]) for w in (one, two)]
     requests_topic = h.topic("requests")
     assert all(any(p.startswith(requests_topic) for p in parts) for parts in ingest_owners)
 

@@ -99,6 +99,7 @@ class Desk:
     at: datetime = T0
     counter: int = 0
     log: list[tuple[Input, datetime]] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)  # ids of events the core refused
 
     # -- feeding ----------------------------------------------------------------------
 
@@ -108,7 +109,10 @@ class Desk:
 
     def feed(self, event: Input) -> list[Effect]:
         self.log.append((event, self.at))
-        return self.core.handle(event, self.at)
+        effects = self.core.handle(event, self.at)
+        if effects and all(isinstance(e, Refused) for e in effects):
+            self.refused.add(event.event_id)
+        return effects
 
     def define(self, *services: Service) -> None:
         for service in services or (engine_service(),):

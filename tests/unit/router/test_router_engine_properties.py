@@ -110,8 +110,14 @@ def _request_op(desk: Desk, op: str, rid: str, n: int) -> list[Effect]:
 
 
 def _redeliver(desk: Desk, n: int) -> list[Effect]:
+    """Re-deliver an event the core APPLIED earlier: it must be refused, never re-applied.
+
+    (An event that was refused leaves no trace, so its re-delivery is judged afresh
+    against the current state: an office's premature report may be legal later.)
+    """
     kinds = (Submitted, Report, Cancelled, InquiryAnswered)
-    earlier = [event for event, _ in desk.log if isinstance(event, kinds)]
+    earlier = [event for event, _ in desk.log
+               if isinstance(event, kinds) and event.event_id not in desk.refused]
     if not earlier:
         return []
     effects = desk.feed(earlier[n % len(earlier)])
