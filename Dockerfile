@@ -10,6 +10,8 @@ COPY infra ./infra
 COPY cli ./cli
 COPY clients ./clients
 COPY sim ./sim
+COPY ops ./ops
+COPY demo ./demo
 RUN pip install --no-cache-dir .
 ENV GOVROUTE_LOG_FORMAT=json
 EXPOSE 6066
