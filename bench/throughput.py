@@ -97,7 +97,7 @@ def apply_one(core: RouterCore, raw: bytes, prefix: str, topic: str = "router-lo
               partition: int = 0, offset: int = 0, key: str | None = None) -> list[Outgoing]:
     """What the route agent does per event, minus the sends: parse, translate, handle, render."""
     envelope = parse_event(raw, allowed_types=ROUTER_TYPES)
-    cause = Cause(str(envelope.event_id), raw, topic, partition, offset, key)
+    cause = Cause(str(envelope.event_id), raw, topic, partition, offset, key, envelope.occurred_at)
     effects = core.handle(to_input(envelope), at=envelope.occurred_at)
     return render(effects, cause, prefix)[0]
 

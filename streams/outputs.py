@@ -54,6 +54,7 @@ class Cause:
     partition: int
     offset: int
     key: str | None
+    occurred_at: datetime
 
 
 def render(effects: list[Effect], cause: Cause, prefix: str) -> tuple[list[Outgoing], set[str]]:
@@ -111,7 +112,7 @@ def _message(effect: Effect, cause: Cause, prefix: str) -> tuple[str, str, Any, 
         case Refused():
             return topic_name("deadletter", prefix), cause.key or cause.event_id, to_bytes(
                 refused(effect, cause)
-            ), datetime.now().astimezone()
+            ), cause.occurred_at
     raise TypeError(f"no message for {effect!r}")  # pragma: no cover
 
 
@@ -119,17 +120,8 @@ def refused(effect: Refused, cause: Cause) -> Any:
     error = ContractError(DeadLetterReason(effect.reason.value), effect.message)
     return dead_letter_for(
         cause.raw, error, topic=cause.topic, partition=cause.partition, offset=cause.offset,
-        key=cause.key, at=_cause_time(cause),
+        key=cause.key, at=cause.occurred_at,
     )
-
-
-def _cause_time(cause: Cause) -> datetime:
-    import orjson
-
-    try:
-        return datetime.fromisoformat(orjson.loads(cause.raw)["occurred_at"])
-    except Exception:
-        return datetime.now().astimezone()
 
 
 def state_changed(effect: StateChanged, cause: Cause) -> RequestStateChanged:

@@ -103,7 +103,8 @@ class RouterAgent:
                                to_bytes(letter), "deadletter.recorded")
             await self._send(refusal)
             return
-        cause = Cause(str(envelope.event_id), raw, topic, partition, offset, key_text)
+        cause = Cause(str(envelope.event_id), raw, topic, partition, offset, key_text,
+                      envelope.occurred_at)
         core = self.core()
         started = time.perf_counter()
         effects = core.handle(to_input(envelope), at=envelope.occurred_at)
