@@ -4,8 +4,8 @@ faust-streaming only puts a send into a Kafka transaction when the app itself
 consumes the destination topic, so the route agent writes every output to the
 router outbox (which the app consumes) inside the same transaction as its table
 changelogs and its router-log offset. This relay reads the outbox read_committed and,
-in transactions of its own, produces each message to the topic in its `destination`
-header and commits its outbox offset with it. A crash anywhere leaves either both
+in transactions of its own, produces each frame of each record to its topic (see
+streams/outbox.py) and commits its outbox offset with them. A crash anywhere leaves either both
 the message and the offset or neither: no output is lost or emitted twice.
 
 Only the group member that owns the outbox partition holds the transactional
@@ -23,13 +23,22 @@ from mode import Service
 
 from .config import Settings
 from .logs import get_logger
+from .outbox import (
+    FORMAT,
+    FRAMES_V1,
+    Frame,
+    FrameKind,
+    OutboxFormatError,
+    deliver,
+    open_topic,
+    unpack,
+)
 
 log = get_logger(__name__)
 
+#: Headers of the outbox layout before frames-1 (one output per record), still read.
 DESTINATION = "destination"
 CONTROL = "control"
-#: A control message asking the relay to create its destination (an office's own
-#: stream, when its licence is issued) rather than to deliver anything.
 OPEN_TOPIC = b"open-topic"
 
 
@@ -112,19 +121,18 @@ class OutboxRelay(Service):
     async def _relay(self, batch: dict[TopicPartition, list[Any]]) -> None:
         producer = self.producer
         assert producer is not None
-        destinations = {_destination(m) for messages in batch.values() for m in messages}
-        await self._ensure_topics(destinations)
+        frames = [frame for messages in batch.values() for m in messages for frame in _frames(m)]
+        await self._ensure_topics({frame.topic for frame in frames})
+        delivered = 0
         async with producer.transaction():
-            for messages in batch.values():
-                for message in messages:
-                    if _header(message, CONTROL) == OPEN_TOPIC:
-                        continue  # its topic was created above
-                    await producer.send(_destination(message), key=message.key,
-                                        value=message.value)
+            for frame in frames:
+                if frame.kind is FrameKind.DELIVER:  # OPEN_TOPIC: created above
+                    await producer.send(frame.topic, key=frame.key, value=frame.value)
+                    delivered += 1
             await producer.send_offsets_to_transaction(
                 {tp: messages[-1].offset + 1 for tp, messages in batch.items()}, self.group
             )
-        self.relayed += sum(len(m) for m in batch.values())
+        self.relayed += delivered
 
     async def _rewind(self, partitions: list[TopicPartition]) -> None:
         """Back to the last committed outbox offset, with a fresh producer."""
@@ -153,15 +161,21 @@ class OutboxRelay(Service):
         self._existing |= names
 
 
+def _frames(message: Any) -> list[Frame]:
+    """The frames of one outbox record, in either layout (see streams/outbox.py)."""
+    if _header(message, FORMAT) == FRAMES_V1:
+        return list(unpack(message.value or b""))
+    destination = _header(message, DESTINATION)  # one output per record (before frames-1)
+    if destination is None:
+        raise OutboxFormatError(f"outbox record at offset {message.offset} has no frames "
+                                "and no destination")
+    if _header(message, CONTROL) == OPEN_TOPIC:
+        return [open_topic(destination.decode())]
+    return [deliver(destination.decode(), message.key or b"", message.value or b"")]
+
+
 def _header(message: Any, wanted: str) -> bytes | None:
     for name, value in message.headers or ():
         if name == wanted:
             return bytes(value)
     return None
-
-
-def _destination(message: Any) -> str:
-    value = _header(message, DESTINATION)
-    if value is None:
-        raise ValueError(f"outbox message at offset {message.offset} has no destination")
-    return value.decode()

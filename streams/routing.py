@@ -20,11 +20,10 @@ from router import Policy
 from router.effects import Decided, Effect, Refused, StateChanged
 from router.engine import RouterCore
 
-from . import codecs, metrics
+from . import codecs, metrics, outbox
 from .config import Settings
 from .logs import get_logger
-from .outputs import Cause, Outgoing, render
-from .relay import CONTROL, DESTINATION, OPEN_TOPIC
+from .outputs import Cause, render
 from .translate import to_input
 
 log = get_logger(__name__)
@@ -41,9 +40,9 @@ class RouterAgent:
     """Owns the router core over the Faust tables, and the topics it writes to."""
 
     def __init__(self, app: faust.App, settings: Settings,
-                 tables: dict[str, Any], policy: Policy, outbox: Any) -> None:
+                 tables: dict[str, Any], policy: Policy, outbox_topic: Any) -> None:
         self.app = app
-        self.outbox = outbox
+        self.outbox_topic = outbox_topic
         self.settings = settings
         self.policy = policy
         self.requests = codecs.CodecMapping(tables["requests"], codecs.encode_record,
@@ -99,9 +98,9 @@ class RouterAgent:
         except ContractError as error:  # only a producer bypassing ingest can cause this
             letter = dead_letter_for(raw, error, topic=topic, partition=partition, offset=offset,
                                      key=key_text, at=datetime.now().astimezone())
-            refusal = Outgoing(self.settings.topic("deadletter"), key_text or "?",
-                               to_bytes(letter), "deadletter.recorded")
-            await self._send(refusal)
+            await self._send(key_text or "?", [outbox.deliver(
+                self.settings.topic("deadletter"), (key_text or "?").encode(), to_bytes(letter),
+            )])
             return
         cause = Cause(str(envelope.event_id), raw, topic, partition, offset, key_text,
                       envelope.occurred_at)
@@ -110,21 +109,20 @@ class RouterAgent:
         effects = core.handle(to_input(envelope), at=envelope.occurred_at)
         metrics.DECISION_SECONDS.observe(time.perf_counter() - started)
         outgoing, offices = render(effects, cause, self.settings.topic_prefix)
-        for office in sorted(offices):  # the relay creates the office's own stream
-            await self.outbox.send(key=office.encode(), value=b"", headers=[
-                (DESTINATION, office_topic(office, self.settings.topic_prefix).encode()),
-                (CONTROL, OPEN_TOPIC),
-            ])
-        for message in outgoing:
-            await self._send(message)
+        prefix = self.settings.topic_prefix
+        frames = [outbox.open_topic(office_topic(office, prefix)) for office in sorted(offices)]
+        frames += [outbox.deliver(m.topic, m.key.encode(), m.value) for m in outgoing]
+        if frames:
+            await self._send(key_text or cause.event_id, frames)
         self._observe(effects, envelope)
         self.processed += 1
         self.last_processed_at = time.time()
 
-    async def _send(self, message: Outgoing) -> Any:
-        """Into the outbox, inside this event's transaction; the relay delivers it."""
-        return await self.outbox.send(key=message.key.encode(), value=message.value,
-                                      headers=[(DESTINATION, message.topic.encode())])
+    async def _send(self, key: str, frames: list[outbox.Frame]) -> Any:
+        """One outbox record per applied event, inside its transaction; the relay delivers
+        the frames (an office's topic is opened before anything is sent to it)."""
+        return await self.outbox_topic.send(key=key.encode(), value=outbox.pack(frames),
+                                      headers=[(outbox.FORMAT, outbox.FRAMES_V1)])
 
     def _observe(self, effects: list[Effect], envelope: Any) -> None:
         core = self._core
