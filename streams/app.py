@@ -41,6 +41,7 @@ def create_app(settings: Settings) -> faust.App:
         settings.app_id,
         broker=[f"kafka://{server}" for server in settings.bootstrap.split(",")],
         store="memory://",
+        Worker=faust_fixes.Worker,
         processing_guarantee=settings.processing_guarantee,
         topic_replication_factor=1,
         topic_allow_declare=True,
