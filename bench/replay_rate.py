@@ -1,20 +1,25 @@
 """How fast a router log can be replayed: decisions re-evaluated per second, one process.
 
-    python bench/replay_rate.py [--quick] [--seed N]
+    python bench/replay_rate.py [--quick] [--seed N] [--no-kafka]
 
 Builds a synthetic router log in memory (ops.synthetic: a catalog, a few thousand
 offices, N requests with clock ticks, serialised with contracts.registry.to_bytes)
 and times what `router replay` does per record: parse + translate + RouterCore.handle.
-In the same run, the baseline: the pure `router.decide` call alone on the same
-requests against the same registry (loads updated as the router would). Prints a
-table and writes bench/results/replay_rate.json. Nothing here asserts a timing.
+Then, on the local stack (started if down; skipped with --no-kafka), the same log is
+recorded on a fresh prefix's router-log with the decisions it produces on its
+decisions topic, and `ops.replay.run_replay` (what `router replay` runs) is timed
+end to end: reading both topics read_committed, re-deciding, comparing each replayed
+decision with the recorded one. In the same run, the baseline: the pure
+`router.decide` call alone on the same requests against the same registry (loads
+updated as the router would). Prints a table and writes
+bench/results/replay_rate.json. Nothing here asserts a timing.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
-import platform
 import sys
 import time
 from pathlib import Path
@@ -22,6 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from contracts.registry import parse_event  # noqa: E402
 from ops.core import apply_raw, fresh_core  # noqa: E402
@@ -45,6 +51,43 @@ def replay(log: list[bytes]) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     return {"events": len(log), "decisions": decisions, "seconds": seconds,
             "events_per_s": len(log) / seconds, "decisions_per_s": decisions / seconds}
+
+
+def recorded_decisions(log: list[bytes], prefix: str) -> list[tuple[str, bytes]]:
+    """The decisions topic a worker would have written for this log (key, value)."""
+    from streams.outputs import Cause, render
+
+    core = fresh_core(CURRENT_POLICY)
+    decisions: list[tuple[str, bytes]] = []
+    for offset, raw in enumerate(log):
+        envelope = parse_event(raw)
+        effects = core.handle(to_input(envelope), at=envelope.occurred_at)
+        cause = Cause(str(envelope.event_id), raw, "router-log", 0, offset, None,
+                      envelope.occurred_at)
+        outgoing, _ = render(effects, cause, prefix)
+        decisions += [(m.key, m.value) for m in outgoing if m.event_type == "routing.decided"]
+    return decisions
+
+
+async def from_kafka(log: list[bytes]) -> dict[str, Any]:
+    """`run_replay` over the log and its decisions recorded on a fresh prefix."""
+    import stack_support
+
+    from ops.logread import endpoints
+    from ops.replay import run_replay
+
+    async with stack_support.Stack() as stack:
+        prefix = stack.harness.prefix
+        await stack.send_all(stack.topic("router-log"), [("k", raw) for raw in log])
+        decisions = recorded_decisions(log, prefix)
+        await stack.send_all(stack.topic("decisions"), decisions)
+        started = time.perf_counter()
+        result = await run_replay(endpoints(prefix, stack.bootstrap), progress=None)
+        seconds = time.perf_counter() - started
+    counts = result.counts
+    return {"events": counts.events, "decisions": counts.compared, "seconds": seconds,
+            "divergent": counts.divergent, "recorded_decisions": len(decisions),
+            "events_per_s": counts.events / seconds, "decisions_per_s": counts.compared / seconds}
 
 
 def baseline(log: list[bytes]) -> dict[str, Any]:
@@ -76,17 +119,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a small run (a few seconds)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument("--no-kafka", action="store_true",
+                        help="skip the replay from recorded topics (no stack needed)")
     args = parser.parse_args(argv)
     offices, requests = (1000, 2000) if args.quick else (3000, 20000)
+    import stack_support
+
+    environment = stack_support.environment()  # the load average before this run's work
     built = time.perf_counter()
     log, _ = build_log(offices=offices, requests=requests, seed=args.seed)
     build_s = time.perf_counter() - built
     rep = replay(log)
+    kafka = None if args.no_kafka else asyncio.run(from_kafka(log))
     base = baseline(log)
     ratio = rep["decisions_per_s"] / base["decisions_per_s"]
     rows = [
         ("replay (parse+translate+handle)", rep["decisions"], rep["seconds"],
          rep["decisions_per_s"]),
+        *([("router replay from Kafka (+compare)", kafka["decisions"], kafka["seconds"],
+            kafka["decisions_per_s"])] if kafka else []),
         ("baseline: router.decide only", base["decisions"], base["seconds"],
          base["decisions_per_s"]),
     ]
@@ -97,11 +148,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<34}{n:>10}{s:>10.2f}{rate:>14,.0f}")
     print(f"replay events/s: {rep['events_per_s']:,.0f}; replay rate / decide rate = "
           f"{ratio:.2f}")
+    if kafka:
+        print(f"from Kafka: {kafka['events']} events, {kafka['decisions']} decisions compared "
+              f"with the {kafka['recorded_decisions']} recorded, {kafka['divergent']} divergent; "
+              f"from-Kafka rate / decide rate = "
+              f"{kafka['decisions_per_s'] / base['decisions_per_s']:.2f}")
     result = {
-        "quick": args.quick, "seed": args.seed, "offices": offices, "requests": requests,
-        "log_records": len(log), "replay": rep, "baseline_decide": base,
-        "ratio_replay_to_decide": ratio, "python": platform.python_version(),
-        "machine": platform.machine(),
+        "bench": "replay_rate", **environment, "quick": args.quick, "seed": args.seed,
+        "offices": offices, "requests": requests,
+        "log_records": len(log), "replay": rep, "replay_from_kafka": kafka,
+        "baseline_decide": base, "ratio_replay_to_decide": ratio,
+        "ratio_kafka_replay_to_decide": (
+            kafka["decisions_per_s"] / base["decisions_per_s"] if kafka else None),
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
