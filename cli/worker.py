@@ -15,7 +15,9 @@ def register(subparsers: Any) -> None:
             "Run a router worker. Configuration comes from the environment: "
             "GOVROUTE_KAFKA_BOOTSTRAP, GOVROUTE_PG_DSN, GOVROUTE_TOPIC_PREFIX, GOVROUTE_APP_ID, "
             "GOVROUTE_WEB_PORT (health and /metrics), GOVROUTE_CLOCK (system|manual), "
-            "GOVROUTE_MAX_ATTEMPTS, GOVROUTE_POLICY, GOVROUTE_SINK (1|0), GOVROUTE_LOG_FORMAT. "
+            "GOVROUTE_MAX_ATTEMPTS, GOVROUTE_POLICY, GOVROUTE_SINK (1|0), GOVROUTE_LOG_FORMAT; "
+            "on a SASL broker GOVROUTE_KAFKA_SECURITY_PROTOCOL, GOVROUTE_KAFKA_SASL_MECHANISM, "
+            "GOVROUTE_KAFKA_USERNAME, GOVROUTE_KAFKA_PASSWORD. "
             "Workers with the same GOVROUTE_APP_ID share the partitions."
         ),
     )

@@ -17,6 +17,7 @@ from typing import Any, Protocol, Self
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from clients.kafka_security import client_kwargs
 from clients.producer import EnvelopeProducer
 from clients.validation import validate_payload
 from contracts.base import ContractModel
@@ -134,6 +135,7 @@ class OfficeClient:
             isolation_level="read_committed",
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            **client_kwargs(),
         )
         await consumer.start()
         try:
@@ -147,7 +149,10 @@ class OfficeClient:
         self, consumer: AIOKafkaConsumer, from_committed: bool, from_time: datetime | None
     ) -> None:
         if self.topic not in await consumer.topics():
-            raise LookupError(f"topic {self.topic} does not exist (no licence seen yet?)")
+            raise LookupError(  # on a secure broker, unauthorised topics are not listed
+                f"topic {self.topic} does not exist (no licence seen yet?) "
+                "or this principal may not read it"
+            )
         partitions = await self._out.partitions_for(self.topic)
         tps = [TopicPartition(self.topic, p) for p in sorted(partitions)]
         consumer.assign(tps)

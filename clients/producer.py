@@ -9,6 +9,7 @@ from typing import Any, Self
 
 from aiokafka import AIOKafkaProducer
 
+from clients.kafka_security import client_kwargs
 from contracts.envelope import Envelope
 from contracts.registry import to_bytes
 from contracts.topics import DEFAULT_PREFIX, topic_name
@@ -26,6 +27,7 @@ class EnvelopeProducer:
             acks="all",
             enable_idempotence=True,
             request_timeout_ms=30000,
+            **client_kwargs(),
         )
 
     async def __aenter__(self) -> Self:

@@ -16,6 +16,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from clients.kafka_security import client_kwargs
 from contracts.errors import ContractError
 from contracts.registry import parse_event
 
@@ -30,7 +31,7 @@ class Inbox:
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap, group_id=None, client_id=f"{prefix}-demo-offices",
             isolation_level="read_committed", enable_auto_commit=False,
-            auto_offset_reset="earliest",
+            auto_offset_reset="earliest", **client_kwargs(),
         )
         self._positions: dict[TopicPartition, int] = {}
         self._topics: set[str] = set()

@@ -16,6 +16,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from clients.kafka_security import client_kwargs
 from contracts.envelope import Envelope
 from contracts.registry import to_bytes
 from contracts.topics import topic_name
@@ -30,7 +31,7 @@ class Publisher:
         self.prefix = prefix
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap, client_id=f"{prefix}-demo", acks="all",
-            enable_idempotence=True, linger_ms=5, request_timeout_ms=30000,
+            enable_idempotence=True, linger_ms=5, request_timeout_ms=30000, **client_kwargs(),
         )
         self._pending: list[asyncio.Future[Any]] = []
         self.marks: Marks = {}
@@ -66,7 +67,7 @@ class WorkerProgress:
     def __init__(self, bootstrap: str, group: str) -> None:
         self.group = group
         self._admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap,
-                                          client_id=f"{group}-demo-watch")
+                                          client_id=f"{group}-demo-watch", **client_kwargs())
 
     async def start(self) -> None:
         await self._admin.start()
@@ -102,7 +103,7 @@ class WorkerProgress:
 async def end_offsets(bootstrap: str, topics: list[str]) -> Marks:
     """The read_committed end offsets (last stable offsets) of every partition of `topics`."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, isolation_level="read_committed",
-                                enable_auto_commit=False)
+                                enable_auto_commit=False, **client_kwargs())
     await consumer.start()
     try:
         await consumer.topics()  # a fresh metadata fetch

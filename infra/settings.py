@@ -23,6 +23,8 @@ KAFKA_ASSETS_DIR = INFRA_DIR / "kafka"
 
 DEFAULT_KAFKA_PORT = 19092
 DEFAULT_KAFKA_CONTROLLER_PORT = 19093
+DEFAULT_KAFKA_SECURE_PORT = 19094
+DEFAULT_KAFKA_SECURE_CONTROLLER_PORT = 19095
 DEFAULT_PG_PORT = 55432
 PG_USER = "govroute"
 PG_PASSWORD = "govroute"
@@ -46,10 +48,22 @@ class Settings:
     pg_external: bool
     topic_prefix: str
     kafka_version: str = KAFKA_VERSION
+    kafka_secure_port: int = DEFAULT_KAFKA_SECURE_PORT
+    kafka_secure_controller_port: int = DEFAULT_KAFKA_SECURE_CONTROLLER_PORT
+    app_id: str = "govroute-router"
 
     @property
     def kafka_dir(self) -> Path:
         return self.stack_dir / "kafka"
+
+    @property
+    def kafka_secure_dir(self) -> Path:
+        """The secure profile's broker (SASL/SCRAM + ACLs): its own data, logs, credentials."""
+        return self.stack_dir / "kafka-secure"
+
+    @property
+    def kafka_secure_bootstrap(self) -> str:
+        return f"{HOST}:{self.kafka_secure_port}"
 
     @property
     def kafka_libs_dir(self) -> Path:
@@ -87,6 +101,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     kafka_port = _int_env(env, "GOVROUTE_KAFKA_PORT", DEFAULT_KAFKA_PORT)
     controller_port = _int_env(env, "GOVROUTE_KAFKA_CONTROLLER_PORT", DEFAULT_KAFKA_CONTROLLER_PORT)
     pg_port = _int_env(env, "GOVROUTE_PG_PORT", DEFAULT_PG_PORT)
+    secure_port = _int_env(env, "GOVROUTE_KAFKA_SECURE_PORT", DEFAULT_KAFKA_SECURE_PORT)
+    secure_controller_port = _int_env(
+        env, "GOVROUTE_KAFKA_SECURE_CONTROLLER_PORT", DEFAULT_KAFKA_SECURE_CONTROLLER_PORT
+    )
     external_bootstrap = env.get("GOVROUTE_KAFKA_BOOTSTRAP", "").strip()
     external_dsn = env.get("GOVROUTE_PG_DSN", "").strip()
     local_dsn = f"postgresql://{PG_USER}:{PG_PASSWORD}@{HOST}:{pg_port}/{PG_DATABASE}"
@@ -101,4 +119,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         pg_dsn=external_dsn or local_dsn,
         pg_external=bool(external_dsn),
         topic_prefix=env.get("GOVROUTE_TOPIC_PREFIX", DEFAULT_PREFIX),
+        kafka_secure_port=secure_port,
+        kafka_secure_controller_port=secure_controller_port,
+        app_id=env.get("GOVROUTE_APP_ID", "").strip() or "govroute-router",
     )

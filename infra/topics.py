@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
+from clients.kafka_security import client_kwargs
 from contracts.topics import TopicSpec, fixed_topics, topic_name
 from infra.settings import Settings, load_settings
 
@@ -38,11 +40,15 @@ class TopicReport:
 
 
 @contextlib.asynccontextmanager
-async def admin_client(bootstrap: str | None = None) -> AsyncIterator[AIOKafkaAdminClient]:
+async def admin_client(
+    bootstrap: str | None = None, security: Mapping[str, Any] | None = None
+) -> AsyncIterator[AIOKafkaAdminClient]:
+    """An admin client; `security` defaults to the GOVROUTE_KAFKA_* variables."""
     admin = AIOKafkaAdminClient(
         bootstrap_servers=bootstrap or load_settings().kafka_bootstrap,
         client_id="govroute-infra",
         request_timeout_ms=15000,
+        **(client_kwargs() if security is None else security),
     )
     await admin.start()
     try:
@@ -97,13 +103,20 @@ def _new_topic(name: str, partitions: int, config: Mapping[str, str]) -> NewTopi
 
 
 async def create_topics(
-    settings: Settings | None = None, specs: Iterable[TopicSpec] | None = None
+    settings: Settings | None = None,
+    specs: Iterable[TopicSpec] | None = None,
+    *,
+    bootstrap: str | None = None,
+    security: Mapping[str, Any] | None = None,
 ) -> TopicReport:
-    """Create the fixed topics (prefixed) that are missing; report the ones that differ."""
+    """Create the fixed topics (prefixed) that are missing; report the ones that differ.
+
+    On `settings.kafka_bootstrap` unless `bootstrap` is given; `security` as `admin_client`.
+    """
     settings = settings or load_settings()
     wanted = {topic_name(s.name, settings.topic_prefix): s for s in (specs or fixed_topics())}
     report = TopicReport()
-    async with admin_client(settings.kafka_bootstrap) as admin:
+    async with admin_client(bootstrap or settings.kafka_bootstrap, security) as admin:
         layouts = await describe(admin, wanted)
         for name, layout in sorted(layouts.items()):
             report.existing.append(name)
@@ -127,6 +140,7 @@ async def ensure_topic(
     *,
     bootstrap: str | None = None,
     admin: AIOKafkaAdminClient | None = None,
+    security: Mapping[str, Any] | None = None,
 ) -> bool:
     """Create topic `name` (full name, prefix included) unless it exists; True if created now.
 
@@ -135,5 +149,5 @@ async def ensure_topic(
     topic = _new_topic(name, partitions, config or {})
     if admin is not None:
         return bool(await _create(admin, [topic]))
-    async with admin_client(bootstrap) as own:
+    async with admin_client(bootstrap, security) as own:
         return bool(await _create(own, [topic]))

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from clients.kafka_security import client_kwargs
 from contracts.topics import spec, topic_name
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:19092"
@@ -56,6 +57,7 @@ async def _consumer(bootstrap: str) -> AIOKafkaConsumer:
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, isolation_level="read_committed", group_id=None,
         enable_auto_commit=False, auto_offset_reset="earliest", max_poll_records=500,
+        **client_kwargs(),
     )
     await consumer.start()
     return consumer

@@ -16,6 +16,7 @@ from typing import Any
 import faust
 from mode import Service
 
+from clients.kafka_security import faust_credentials
 from contracts.topics import spec
 from router import CURRENT_POLICY, policy_named
 
@@ -40,6 +41,7 @@ def create_app(settings: Settings) -> faust.App:
     app = faust.App(
         settings.app_id,
         broker=[f"kafka://{server}" for server in settings.bootstrap.split(",")],
+        broker_credentials=faust_credentials(),
         store="memory://",
         Worker=faust_fixes.Worker,
         processing_guarantee=settings.processing_guarantee,

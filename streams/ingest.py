@@ -18,6 +18,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from mode import Service
 
+from clients.kafka_security import client_kwargs
 from contracts.errors import ContractError
 from contracts.registry import dead_letter_for, parse_event, to_bytes
 
@@ -124,13 +125,14 @@ class Ingest(Service):
 
     async def on_start(self) -> None:
         self.producer = AIOKafkaProducer(bootstrap_servers=self.settings.bootstrap, acks="all",
-                                         enable_idempotence=True, linger_ms=2)
+                                         enable_idempotence=True, linger_ms=2, **client_kwargs())
         await self.producer.start()
         self.consumer = AIOKafkaConsumer(
             *self.allowed, bootstrap_servers=self.settings.bootstrap,
             group_id=f"{self.settings.app_id}-ingest", enable_auto_commit=False,
             auto_offset_reset="earliest", isolation_level="read_committed",
             max_poll_records=500, session_timeout_ms=10_000, heartbeat_interval_ms=2_000,
+            **client_kwargs(),
         )
         await self.consumer.start()
         self.add_future(self._run())

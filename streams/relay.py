@@ -21,6 +21,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from mode import Service
 
+from clients.kafka_security import client_kwargs
+
 from .config import Settings
 from .logs import get_logger
 from .outbox import (
@@ -67,12 +69,13 @@ class OutboxRelay(Service):
         self.relayed = 0
 
     async def on_start(self) -> None:
-        self.admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.bootstrap)
+        self.admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.bootstrap,
+                                         **client_kwargs())
         await self.admin.start()
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=self.settings.bootstrap, group_id=self.group,
             isolation_level="read_committed", enable_auto_commit=False,
-            auto_offset_reset="earliest", max_poll_records=500,
+            auto_offset_reset="earliest", max_poll_records=500, **client_kwargs(),
         )
         self.consumer.subscribe([self.outbox], listener=_Ownership(self))
         await self.consumer.start()
@@ -90,7 +93,7 @@ class OutboxRelay(Service):
             producer = AIOKafkaProducer(
                 bootstrap_servers=self.settings.bootstrap, acks="all",
                 transactional_id=f"{self.group}-{self.outbox}", enable_idempotence=True,
-                linger_ms=2,
+                linger_ms=2, **client_kwargs(),
             )
             await producer.start()  # init_transactions: fences any zombie owner
             self.producer = producer

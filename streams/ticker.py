@@ -16,6 +16,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from mode import Service
 
+from clients.kafka_security import client_kwargs
 from contracts.clock import ClockTicked
 from contracts.registry import new_envelope, to_bytes
 
@@ -37,7 +38,8 @@ class Ticker(Service):
         self.producer: AIOKafkaProducer | None = None
 
     async def on_start(self) -> None:
-        self.producer = AIOKafkaProducer(bootstrap_servers=self.settings.bootstrap, acks="all")
+        self.producer = AIOKafkaProducer(bootstrap_servers=self.settings.bootstrap, acks="all",
+                                         **client_kwargs())
         await self.producer.start()
         self.add_future(self._run())
 

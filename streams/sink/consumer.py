@@ -16,6 +16,8 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 
+from clients.kafka_security import client_kwargs
+
 from ..logs import get_logger
 from .postgres import PostgresRecord
 from .rows import Batch, add_event
@@ -58,6 +60,7 @@ class PostgresSink:
             bootstrap_servers=self.bootstrap, group_id=self.group,
             isolation_level="read_committed", enable_auto_commit=False,
             auto_offset_reset="earliest", max_poll_records=self.batch_size,
+            **client_kwargs(),
         )
         await self._connect_db()
         self.consumer.subscribe(self.topics, listener=_SeekToRecorded(self))
