@@ -45,6 +45,9 @@ def register(subparsers: Any) -> None:
                         help="coarser steps and a shorter wall-clock day (for tests)")
     parser.add_argument("--out", type=Path, default=Path("out"),
                         help="output directory (default ./out)")
+    parser.add_argument("--keep-old-runs", action="store_true",
+                        help="keep the topics and databases of earlier demo runs (by default "
+                        "those started more than an hour ago are deleted first)")
     parser.set_defaults(handler=_demo)
 
 
@@ -65,4 +68,6 @@ def _demo(args: argparse.Namespace) -> int:
         config = replace(config, step_minutes=args.step_minutes)
     if args.wall_seconds is not None:
         config = replace(config, wall_seconds=args.wall_seconds)
+    if args.keep_old_runs:
+        config = replace(config, prune_after=None)
     return run_sync(run_demo(config))

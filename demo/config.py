@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sim.network import DEFAULT_SEED
@@ -24,6 +25,8 @@ class DemoConfig:
     max_lag_minutes: int = 8  # how far (simulated) the worker may fall behind the publisher
     out: Path = Path("out")
     catch_up_seconds: float = 180.0  # how long to wait for the Postgres record at the end
+    #: earlier runs' topics and databases older than this are deleted first (None: keep all)
+    prune_after: timedelta | None = timedelta(hours=1)
 
     @property
     def steps(self) -> int:

@@ -24,7 +24,7 @@ from .inbox import Inbox
 from .kafka import Publisher, WorkerProgress, end_offsets
 from .offices import Simulation
 from .report import write_outputs
-from .resources import RunResources, new_run_id, provision
+from .resources import RunResources, new_run_id, provision, prune_runs
 from .summary import read_summary, render_text
 from .workers import DemoError, Worker, check_alive, start_worker, wait_ready
 
@@ -138,6 +138,11 @@ async def play(config: DemoConfig, stack: Settings, run: RunResources, workers: 
 
 async def run_demo(config: DemoConfig, echo: Echo = _echo) -> int:
     stack = load_settings()
+    if config.prune_after is not None:
+        pruned = await prune_runs(stack, config.prune_after)
+        if pruned.topics or pruned.databases:
+            echo(f"pruned earlier demo runs (older than {config.prune_after}): "
+                 f"{len(pruned.topics)} topics, {len(pruned.databases)} databases")
     run = await provision(stack, new_run_id())
     run_dir = config.out / f"demo-{run.run_id}"
     run_dir.mkdir(parents=True, exist_ok=True)
