@@ -75,3 +75,24 @@ def test_memory_quick(stack: Settings) -> None:
         assert steps["open_requests"] > steps["offices"] > 0
         assert variant["deadlines"] == variant["open_requests"] == 10_000
         assert variant["bytes_per_request"] > variant["encoded_bytes_per_request"] / 2
+
+
+@pytest.mark.usefixtures("stack")
+def test_memory_worker_quick() -> None:
+    report = run_bench("memory_worker")
+    written = report["written"]
+    assert written["requests"]["records"] == report["open_requests"] == 10_000
+    assert written["licences"]["records"] == report["offices"] + 1  # + the probe office
+    rebuilt = report["rebuilt"]
+    assert rebuilt["offices"] == written["licences"]["records"]
+    assert rebuilt["services"] == written["services"]["records"] == 501
+    assert rebuilt["deadlines"] == report["open_requests"]
+    assert report["empty_rebuilt"]["offices"] == report["empty_rebuilt"]["deadlines"] == 0
+    assert report["probe_office"] == "GEN-00001"
+    assert report["probes_routed_to_probe_office"] == report["probes"] > 1
+    assert report["probes_delivered"] == report["probes"]  # through the outbox relay
+    assert all(t["partitions"] == 1 and t["cleanup.policy"] == "compact"
+               for t in report["changelog_topics"].values())
+    steps = report["steps"]
+    assert len(steps) >= 4
+    assert all(s["VmRSS"] > 0 and s["VmHWM"] >= s["VmRSS"] for s in steps)
