@@ -28,6 +28,7 @@ from .relay import OutboxRelay
 from .routing import RouterAgent
 from .sink.consumer import PostgresSink
 from .ticker import Ticker
+from .watchdog import Watchdog, consumer_probe, route_probe
 from .web import WebServer
 
 log = get_logger(__name__)
@@ -83,8 +84,14 @@ def create_app(settings: Settings) -> faust.App:
         group=f"{settings.app_id}-pg-sink", batch_size=settings.sink_batch,
     ) if settings.sink_enabled else None
     ingest = Ingest(settings)
+    relay = OutboxRelay(settings)
+    watchdog = Watchdog(settings, app, [
+        route_probe(settings, app, agent),
+        consumer_probe("ingest", ingest, "ingested"),
+        consumer_probe("relay", relay, "records"),
+    ])
     services: list[Service] = [
-        ingest, OutboxRelay(settings), WebServer(settings, agent, sink, ingest),
+        ingest, relay, WebServer(settings, agent, sink, ingest), watchdog,
     ]
     if settings.clock == "system":
         services.append(Ticker(settings, _system_now))

@@ -36,6 +36,9 @@ class Settings:
     sink_batch: int = 500
     log_format: str = "auto"  # json | console | auto (json unless a terminal)
     log_level: str = "info"
+    stall_seconds: float = 120.0  # router log waiting, nothing applied: exit (watchdog.py)
+    loop_stall_seconds: float = 60.0  # event loop not running: exit
+    exit_grace_seconds: float = 30.0  # stopping, still alive after this: exit
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -57,6 +60,9 @@ class Settings:
             sink_batch=int(_env("GOVROUTE_SINK_BATCH", "500")),
             log_format=_env("GOVROUTE_LOG_FORMAT", "auto"),
             log_level=_env("GOVROUTE_LOG_LEVEL", "info"),
+            stall_seconds=float(_env("GOVROUTE_STALL_SECONDS", "120")),
+            loop_stall_seconds=float(_env("GOVROUTE_LOOP_STALL_SECONDS", "60")),
+            exit_grace_seconds=float(_env("GOVROUTE_EXIT_GRACE_SECONDS", "30")),
         )
 
     def topic(self, name: str) -> str:

@@ -25,10 +25,14 @@ from contracts.registry import dead_letter_for, parse_event, to_bytes
 from . import metrics
 from .config import Settings
 from .logs import get_logger
+from .loops import rewind_to_committed, run_forever
 
 log = get_logger(__name__)
 
 Send = Callable[[bytes, bytes], Awaitable[Any]]
+
+#: a batch's sends not acknowledged by then are treated as failed (and the batch re-read)
+SEND_TIMEOUT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -144,22 +148,33 @@ class Ingest(Service):
             await self.producer.stop()
 
     async def _run(self) -> None:
+        # A batch whose sends or commit failed (most often: the group rebalanced while this
+        # worker was paused) is read again from the committed offsets; what was already
+        # forwarded reaches the router twice with the same event id, and it refuses the repeat.
+        await run_forever(self, "ingest", self._step, self._rewind,
+                          why="ingest batch not committed; reading it again")
+
+    async def _step(self) -> None:
         assert self.consumer is not None
-        while not self.should_stop:
-            batch = await self.consumer.getmany(timeout_ms=200, max_records=500)
-            if not batch:
-                continue
-            deliveries = []
-            for tp, messages in batch.items():
-                for m in messages:
-                    deliveries.append(await ingest_one(
-                        m.value or b"", Source(m.topic, m.partition, m.offset, m.key),
-                        allowed_types=self.allowed[tp.topic], forward=self._forward,
-                        dead_letter=self._dead_letter,
-                    ))
-            await asyncio.gather(*deliveries)  # every send acknowledged before the commit
-            await self.consumer.commit({tp: ms[-1].offset + 1 for tp, ms in batch.items()})
-            self.ingested += len(deliveries)
+        batch = await self.consumer.getmany(timeout_ms=200, max_records=500)
+        if not batch:
+            return
+        deliveries = []
+        for tp, messages in batch.items():
+            for m in messages:
+                deliveries.append(await ingest_one(
+                    m.value or b"", Source(m.topic, m.partition, m.offset, m.key),
+                    allowed_types=self.allowed[tp.topic], forward=self._forward,
+                    dead_letter=self._dead_letter,
+                ))
+        # every send acknowledged before the commit
+        await asyncio.wait_for(asyncio.gather(*deliveries), SEND_TIMEOUT_S)
+        await self.consumer.commit({tp: ms[-1].offset + 1 for tp, ms in batch.items()})
+        self.ingested += len(deliveries)
+
+    async def _rewind(self) -> None:
+        assert self.consumer is not None
+        await rewind_to_committed(self.consumer, self.consumer.assignment())
 
     async def _forward(self, key: bytes, value: bytes) -> Any:
         assert self.producer is not None

@@ -37,6 +37,10 @@ SINK_ROWS = Counter(
     "govroute_sink_rows_total", "Rows written to Postgres by the sink", ["table"],
     registry=REGISTRY,
 )
+LOOP_ERRORS = Counter(
+    "govroute_loop_errors_total", "Failed steps of the ingest and relay loops (retried)",
+    ["loop"], registry=REGISTRY,
+)
 
 
 def render() -> bytes:

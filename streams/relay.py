@@ -25,6 +25,7 @@ from clients.kafka_security import client_kwargs
 
 from .config import Settings
 from .logs import get_logger
+from .loops import rewind_to_committed, run_forever
 from .outbox import (
     FORMAT,
     FRAMES_V1,
@@ -42,6 +43,8 @@ log = get_logger(__name__)
 DESTINATION = "destination"
 CONTROL = "control"
 OPEN_TOPIC = b"open-topic"
+#: a batch not relayed by then is abandoned and read again with a fresh producer
+RELAY_TIMEOUT_S = 60.0
 
 
 class _Ownership(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -66,7 +69,8 @@ class OutboxRelay(Service):
         self.producer: AIOKafkaProducer | None = None
         self.admin: AIOKafkaAdminClient | None = None
         self._existing: set[str] = set()
-        self.relayed = 0
+        self.relayed = 0  # frames delivered
+        self.records = 0  # outbox records done (the watchdog's progress counter)
 
     async def on_start(self) -> None:
         self.admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.bootstrap,
@@ -105,21 +109,28 @@ class OutboxRelay(Service):
             await producer.stop()
 
     async def _run(self) -> None:
+        # Whatever failed, start again from the committed offset with a fresh producer (a
+        # rebalance may have stopped the old one in the middle of a transaction).
+        await run_forever(self, "relay", self._step, self._restart,
+                          why="outbox relay failed, retrying from committed")
+
+    async def _restart(self) -> None:
+        if self.consumer is not None:
+            await self._rewind(list(self.consumer.assignment()))
+
+    async def _step(self) -> None:
         assert self.consumer is not None
-        while not self.should_stop:
-            batch = await self.consumer.getmany(timeout_ms=200, max_records=500)
-            if not batch:
-                continue
-            if self.producer is None:  # not (yet) the owner: never skip what was fetched
-                await self._rewind(list(batch))
-                await asyncio.sleep(0.2)
-                continue
-            try:
-                await self._relay(batch)
-            except Exception as error:
-                log.warning("outbox relay failed, retrying from committed", error=repr(error))
-                await self._rewind(list(batch))
-                await asyncio.sleep(0.5)
+        batch = await self.consumer.getmany(timeout_ms=200, max_records=500)
+        if not batch:
+            return
+        if self.producer is None:  # not (yet) the owner: never skip what was fetched
+            await self._rewind(list(batch))
+            await asyncio.sleep(0.2)
+            return
+        # bounded: a producer stopped by a rebalance in the middle of a transaction can
+        # leave its sends waiting for ever
+        await asyncio.wait_for(self._relay(batch), RELAY_TIMEOUT_S)
+        self.records += sum(len(messages) for messages in batch.values())
 
     async def _relay(self, batch: dict[TopicPartition, list[Any]]) -> None:
         producer = self.producer
@@ -141,14 +152,7 @@ class OutboxRelay(Service):
         """Back to the last committed outbox offset, with a fresh producer."""
         assert self.consumer is not None
         await self.release()
-        for tp in partitions:
-            if tp not in self.consumer.assignment():
-                continue
-            committed = await self.consumer.committed(tp)
-            if committed is None:
-                await self.consumer.seek_to_beginning(tp)
-            else:
-                self.consumer.seek(tp, committed)
+        await rewind_to_committed(self.consumer, partitions)
         if self.consumer.assignment():
             await self.acquire()
 

@@ -7,6 +7,7 @@ Faust tables) and office capacity holds globally, across partitions and workers.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import datetime
 from typing import Any
@@ -57,6 +58,7 @@ class RouterAgent:
             self.requests, self.loads, self.licences, self.services, self.clock,
         ]
         self._core: RouterCore | None = None
+        self._generation = 0
         self.processed = 0
         self.last_processed_at: float | None = None
 
@@ -65,20 +67,29 @@ class RouterAgent:
     def invalidate(self) -> None:
         """Partitions moved: rebuild the caches from the (recovered) tables before use."""
         self._core = None
+        self._generation += 1
 
-    def core(self) -> RouterCore:
-        if self._core is None:
+    async def core(self) -> RouterCore:
+        while self._core is None:
+            generation = self._generation
             for view in self.views:
                 view.clear_cache()
-            self._core = RouterCore(
+            core = RouterCore(
                 requests=self.requests, loads=self.loads, licences=self.licences,
                 services=self.services, clock=self.clock, policy=self.policy,
                 max_attempts=self.settings.max_attempts,
             )
             started = time.perf_counter()
-            self._core.rebuild()
-            log.info("router state rebuilt", offices=len(self._core.registry),
-                     services=len(self._core.catalog), deadlines=len(self._core.deadlines),
+            # Rebuilding a million open requests takes seconds of CPU. Off the event loop,
+            # the worker's consumers keep heartbeating; on it, every group membership of
+            # the worker expired and all of them had to rejoin (bench/memory_worker.py).
+            # The tables do not change meanwhile: this agent is their only writer.
+            await asyncio.get_running_loop().run_in_executor(None, core.rebuild)
+            if generation != self._generation:
+                continue  # the partitions moved again during the rebuild
+            self._core = core
+            log.info("router state rebuilt", offices=len(core.registry),
+                     services=len(core.catalog), deadlines=len(core.deadlines),
                      seconds=round(time.perf_counter() - started, 3))
         return self._core
 
@@ -104,7 +115,7 @@ class RouterAgent:
             return
         cause = Cause(str(envelope.event_id), raw, topic, partition, offset, key_text,
                       envelope.occurred_at)
-        core = self.core()
+        core = await self.core()
         started = time.perf_counter()
         effects = core.handle(to_input(envelope), at=envelope.occurred_at)
         metrics.DECISION_SECONDS.observe(time.perf_counter() - started)

