@@ -60,3 +60,33 @@ def test_an_unknown_frame_kind_is_refused() -> None:
     record[0] = 7
     with pytest.raises(OutboxFormatError, match="unknown frame kind 7"):
         list(unpack(bytes(record)))
+
+
+class _Record:
+    """An outbox record as aiokafka hands it to the relay."""
+
+    def __init__(self, value: bytes, headers: list[tuple[str, bytes]], key: bytes | None = None,
+                 offset: int = 0) -> None:
+        self.value, self.headers, self.key, self.offset = value, headers, key, offset
+
+
+def test_the_relay_reads_both_record_layouts() -> None:
+    from streams.relay import CONTROL, DESTINATION, OPEN_TOPIC, _frames
+
+    framed = _Record(pack([open_topic("p.office.A.assignments"),
+                           deliver("p.office.A.assignments", b"R-1", b"{}")]),
+                     [("format", b"frames-1")])
+    assert _frames(framed) == [open_topic("p.office.A.assignments"),
+                               deliver("p.office.A.assignments", b"R-1", b"{}")]
+    # written by a worker of the previous version: one output per record, in headers
+    old = _Record(b'{"d":1}', [(DESTINATION, b"p.decisions")], key=b"R-2")
+    assert _frames(old) == [deliver("p.decisions", b"R-2", b'{"d":1}')]
+    control = _Record(b"", [(DESTINATION, b"p.office.B.assignments"), (CONTROL, OPEN_TOPIC)])
+    assert _frames(control) == [open_topic("p.office.B.assignments")]
+
+
+def test_a_record_with_neither_layout_is_refused_not_skipped() -> None:
+    from streams.relay import _frames
+
+    with pytest.raises(OutboxFormatError, match="offset 7"):
+        _frames(_Record(b"x", [], offset=7))
