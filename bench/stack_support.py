@@ -41,7 +41,7 @@ from streams_harness import Harness, Worker  # noqa: E402
 
 from contracts.registry import new_envelope, to_bytes  # noqa: E402
 from contracts.topics import office_topic  # noqa: E402
-from infra.postgres import socket_dir  # noqa: E402
+from infra.postgres import superuser  # noqa: E402
 from infra.settings import KAFKA_VERSION, Settings  # noqa: E402
 from infra.stack import ensure_up  # noqa: E402
 
@@ -227,13 +227,8 @@ class Stack:
                     print(f"topic cleanup: {error}", file=sys.stderr)
         finally:
             await admin.close()
-        conn = await asyncpg.connect(host=str(socket_dir(self.settings)),
-                                     port=self.settings.pg_port, user="postgres",
-                                     database="postgres")
-        try:
+        async with superuser(self.settings) as conn:
             await conn.execute(f'DROP DATABASE IF EXISTS "t_{self.harness.run}" WITH (FORCE)')
-        finally:
-            await conn.close()
 
     def topic(self, name: str) -> str:
         return self.harness.topic(name)

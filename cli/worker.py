@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from streams.config import Settings
 
 
 def register(subparsers: Any) -> None:
@@ -47,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     return _work(settings, args.loglevel)
 
 
-def _work(settings: Any, loglevel: str) -> NoReturn:
+def _work(settings: Settings, loglevel: str) -> NoReturn:
     """Run the Faust worker; leave the process as soon as it is done, whatever still runs.
 
     After a crash, faust-streaming's consumer thread can outlive the closed event loop and

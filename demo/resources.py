@@ -12,7 +12,7 @@ import asyncpg
 
 from clients.kafka_security import client_kwargs
 from infra.migrate import migrate
-from infra.postgres import socket_dir
+from infra.postgres import superuser
 from infra.settings import PG_USER, Settings
 from infra.topics import create_topics
 
@@ -77,15 +77,11 @@ async def prune_runs(stack: Settings, older_than: timedelta, now: datetime | Non
         await admin.close()
     if stack.pg_external:
         return pruned  # the configured role may not drop databases; leave them
-    conn = await asyncpg.connect(host=str(socket_dir(stack)), port=stack.pg_port,
-                                 user="postgres", database="postgres")
-    try:
+    async with superuser(stack) as conn:
         rows = await conn.fetch("SELECT datname FROM pg_database")
         pruned.databases = stale([r["datname"] for r in rows], _RUN_DATABASE, before)
         for name in pruned.databases:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
     return pruned
 
 
@@ -93,15 +89,13 @@ async def create_database(stack: Settings, name: str) -> str:
     """Create database `name` owned by the router's role, migrate it, return its DSN."""
     if stack.pg_external:  # no superuser socket: the configured role needs CREATEDB
         conn = await asyncpg.connect(stack.pg_dsn)
-        owner = ""
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
     else:
-        conn = await asyncpg.connect(host=str(socket_dir(stack)), port=stack.pg_port,
-                                     user="postgres", database="postgres")
-        owner = f" OWNER {PG_USER}"
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"{owner}')
-    finally:
-        await conn.close()
+        async with superuser(stack) as conn:
+            await conn.execute(f'CREATE DATABASE "{name}" OWNER {PG_USER}')
     dsn = stack.pg_dsn.rsplit("/", 1)[0] + "/" + name
     await migrate(dsn)
     return dsn

@@ -9,13 +9,17 @@ server with pg_ctl, and creates the ``govroute`` role + database and the read-on
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
+
+import asyncpg
 
 from infra.errors import InfraError
 from infra.ports import require_free_port
@@ -63,6 +67,18 @@ def data_dir(settings: Settings) -> Path:
 
 def socket_dir(settings: Settings) -> Path:
     return settings.pg_dir / "run"
+
+
+@contextlib.asynccontextmanager
+async def superuser(settings: Settings) -> AsyncIterator[Any]:
+    """A connection as `postgres` over the local cluster's socket (to create and drop
+    databases); closed on exit."""
+    conn = await asyncpg.connect(host=str(socket_dir(settings)), port=settings.pg_port,
+                                 user="postgres", database="postgres")
+    try:
+        yield conn
+    finally:
+        await conn.close()
 
 
 def log_file(settings: Settings) -> Path:

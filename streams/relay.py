@@ -69,8 +69,7 @@ class OutboxRelay(Service):
         self.producer: AIOKafkaProducer | None = None
         self.admin: AIOKafkaAdminClient | None = None
         self._existing: set[str] = set()
-        self.relayed = 0  # frames delivered
-        self.records = 0  # outbox records done (the watchdog's progress counter)
+        self.records = 0  # outbox records relayed (the watchdog's progress counter)
 
     async def on_start(self) -> None:
         self.admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.bootstrap,
@@ -137,16 +136,13 @@ class OutboxRelay(Service):
         assert producer is not None
         frames = [frame for messages in batch.values() for m in messages for frame in _frames(m)]
         await self._ensure_topics({frame.topic for frame in frames})
-        delivered = 0
         async with producer.transaction():
             for frame in frames:
                 if frame.kind is FrameKind.DELIVER:  # OPEN_TOPIC: created above
                     await producer.send(frame.topic, key=frame.key, value=frame.value)
-                    delivered += 1
             await producer.send_offsets_to_transaction(
                 {tp: messages[-1].offset + 1 for tp, messages in batch.items()}, self.group
             )
-        self.relayed += delivered
 
     async def _rewind(self, partitions: list[TopicPartition]) -> None:
         """Back to the last committed outbox offset, with a fresh producer."""

@@ -28,8 +28,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from contracts.registry import new_envelope, parse_event, to_bytes
 from contracts.topics import office_topic, topic_name
-from infra.migrate import migrate
-from infra.postgres import socket_dir
+from demo.resources import create_database
 from infra.settings import Settings
 from infra.topics import create_topics
 from streams.ticker import tick_message
@@ -45,15 +44,7 @@ def free_port() -> int:
 
 async def fresh_database(stack: Settings, name: str) -> str:
     """Create database `name` owned by the router's role, migrate it, return its DSN."""
-    conn = await asyncpg.connect(host=str(socket_dir(stack)), port=stack.pg_port,
-                                 user="postgres", database="postgres")
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}" OWNER govroute')
-    finally:
-        await conn.close()
-    dsn = stack.pg_dsn.rsplit("/", 1)[0] + "/" + name
-    await migrate(dsn)
-    return dsn
+    return await create_database(stack, name)
 
 
 @dataclasses.dataclass

@@ -3,66 +3,48 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
-import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from demo.resources import prune_runs
-from infra.postgres import socket_dir
+from infra.postgres import superuser
 from infra.settings import Settings
 
 OLD, YOUNG = "demo20200101000000abcd", f"demo{datetime.now():%Y%m%d%H%M%S}ef01"
 
 
-async def _topics(stack: Settings) -> set[str]:
+@asynccontextmanager
+async def _admin(stack: Settings) -> AsyncIterator[AIOKafkaAdminClient]:
     admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
     await admin.start()
     try:
-        return set(await admin.list_topics())
+        yield admin
     finally:
         await admin.close()
 
 
 async def _databases(stack: Settings) -> set[str]:
-    conn = await asyncpg.connect(host=str(socket_dir(stack)), port=stack.pg_port,
-                                 user="postgres", database="postgres")
-    try:
+    async with superuser(stack) as conn:
         return {r["datname"] for r in await conn.fetch("SELECT datname FROM pg_database")}
-    finally:
-        await conn.close()
 
 
 async def _make_runs(stack: Settings) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
-    await admin.start()
-    try:
+    async with _admin(stack) as admin:
         await admin.create_topics([NewTopic(f"{run}.requests", 1, 1) for run in (OLD, YOUNG)])
-    finally:
-        await admin.close()
-    conn = await asyncpg.connect(host=str(socket_dir(stack)), port=stack.pg_port,
-                                 user="postgres", database="postgres")
-    try:
+    async with superuser(stack) as conn:
         for run in (OLD, YOUNG):
             await conn.execute(f'DROP DATABASE IF EXISTS "demo_{run[4:]}"')
             await conn.execute(f'CREATE DATABASE "demo_{run[4:]}"')
-    finally:
-        await conn.close()
 
 
 async def _drop_young(stack: Settings) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=stack.kafka_bootstrap)
-    await admin.start()
-    try:
+    async with _admin(stack) as admin:
         await admin.delete_topics([f"{YOUNG}.requests"])
-    finally:
-        await admin.close()
-    conn = await asyncpg.connect(host=str(socket_dir(stack)), port=stack.pg_port,
-                                 user="postgres", database="postgres")
-    try:
+    async with superuser(stack) as conn:
         await conn.execute(f'DROP DATABASE IF EXISTS "demo_{YOUNG[4:]}"')
-    finally:
-        await conn.close()
 
 
 def test_old_runs_are_pruned_and_a_run_of_the_last_hour_is_kept(stack: Settings) -> None:
@@ -73,7 +55,8 @@ def test_old_runs_are_pruned_and_a_run_of_the_last_hour_is_kept(stack: Settings)
         assert f"demo_{OLD[4:]}" in pruned.databases
         assert not any(YOUNG in name for name in pruned.topics + pruned.databases)
         for _ in range(50):  # topic deletion completes asynchronously in the broker
-            topics = await _topics(stack)
+            async with _admin(stack) as admin:
+                topics = set(await admin.list_topics())
             if f"{OLD}.requests" not in topics:
                 break
             await asyncio.sleep(0.1)
