@@ -15,10 +15,12 @@ from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import KafkaError
 
 from clients.kafka_security import client_kwargs
 
 from ..logs import get_logger
+from ..loops import run_forever
 from .postgres import PostgresRecord
 from .rows import Batch, add_event
 
@@ -54,6 +56,7 @@ class PostgresSink:
         self.written = 0
         self.last_write_at: float | None = None
         self.failure: str | None = None  # set when the loop died: /health reports it
+        self.should_stop = False
 
     async def start(self) -> None:
         self.consumer = AIOKafkaConsumer(
@@ -74,6 +77,7 @@ class PostgresSink:
             log.error("postgres sink stopped", error=self.failure)
 
     async def stop(self) -> None:
+        self.should_stop = True
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
@@ -103,13 +107,23 @@ class PostgresSink:
                 self.consumer.seek(tp, position)
 
     async def _run(self) -> None:
+        # A failed step (a rebalance, a broker restart) is read again from the positions
+        # recorded in Postgres. The loop must not end: a dead sink task keeps its consumer,
+        # and with it its partitions, so the rows would stop for good (seen after a
+        # worker froze past its session timeout).
+        await run_forever(self, "sink", self._step, self._rewind,
+                          why="sink batch failed; reading again from the recorded offsets")
+
+    async def _rewind(self) -> None:
         assert self.consumer is not None
-        while True:
-            records = await self.consumer.getmany(
-                timeout_ms=int(self.linger * 1000), max_records=self.batch_size
-            )
-            if not records:
-                continue
+        await self.seek_to_recorded(list(self.consumer.assignment()))
+
+    async def _step(self) -> None:
+        assert self.consumer is not None
+        records = await self.consumer.getmany(
+            timeout_ms=int(self.linger * 1000), max_records=self.batch_size
+        )
+        if records:
             batch = Batch()
             for tp, messages in records.items():
                 for message in messages:
@@ -118,9 +132,19 @@ class PostgresSink:
             await self._with_retry(self.record.write, batch)
             self.written += batch.count()
             self.last_write_at = time.time()
+            await self._commit(batch)
+
+    async def _commit(self, batch: Batch) -> None:
+        """Kafka's committed offsets are only a courtesy to lag monitors: the positions
+        that count were written to Postgres with the rows, so a refused commit (the
+        group rebalanced meanwhile) is no reason to read the batch again."""
+        assert self.consumer is not None
+        try:
             await self.consumer.commit({
                 TopicPartition(t, p): o for (t, p), o in batch.offsets.items()
             })
+        except KafkaError as error:
+            log.info("sink offsets not committed to Kafka; Postgres has them", error=repr(error))
 
     async def _with_retry(self, fn: Any, *args: Any) -> Any:
         """Postgres being away is an outage to wait out, not a reason to drop a batch."""
