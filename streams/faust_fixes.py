@@ -5,13 +5,21 @@ Each fix names the upstream problem; remove it when the pinned version fixes it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import Any
 
 import faust
+from faust.transport import consumer as faust_consumer
+from faust.transport import producer as faust_producer
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
 _applied = False
+
+#: a commit gives up (and the worker crashes and restarts) when the changelog writes
+#: of applied events have not reached the transaction by then
+DRAIN_TIMEOUT_S = 30.0
 
 
 async def _highwaters(self: Any, partitions: list[Any]) -> Any:
@@ -43,8 +51,84 @@ class Worker(faust.Worker):
         logger.setLevel(level or logging.WARNING)
 
 
+# -- exactly once, per event: a commit sees all of an applied event or none of it --------
+#
+# Under exactly_once, faust-streaming writes a table's changelog through the producer
+# BUFFER (`Table.send_changelog` -> `Topic.send_soon`), which a background task drains one
+# message at a time, while the commit task commits the acked offsets whenever its timer
+# fires, without waiting for that buffer (only the at-least-once path flushes it). An
+# event's offset and its outbox record could thus commit in one transaction and its table
+# writes land in the next: a worker killed between the two left a router-log offset
+# committed whose state change no changelog holds. The next owner then refused the
+# office's reports on that request as UNKNOWN_REQUEST (CI, test_faults_workers.py, SIGKILL
+# scenario), and a lost `loads` write can let an office run over capacity.
+#
+# The fix: the route agent applies each event while holding the app's commit barrier,
+# and a commit takes the barrier and drains the buffer (including the message being
+# handed to the producer) before it commits. A transaction therefore holds every changelog
+# write and output of the events whose offsets it commits, and never a part of one.
+
+
+class CommitBarrier:
+    """The lock the route agent holds while it applies one event, and a commit holds."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+
+    async def __aenter__(self) -> CommitBarrier:
+        await self.lock.acquire()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
+def commit_barrier(app: Any) -> CommitBarrier:
+    """The app's commit barrier (one per app)."""
+    barrier: CommitBarrier | None = getattr(app, "_govroute_commit_barrier", None)
+    if barrier is None:
+        barrier = CommitBarrier()
+        app._govroute_commit_barrier = barrier
+    return barrier
+
+
+async def _send_pending(self: Any, fut: Any) -> None:
+    """The buffer's send, counting the message in flight until the producer has it."""
+    self.govroute_in_flight = getattr(self, "govroute_in_flight", 0) + 1
+    try:
+        await fut.message.channel.publish_message(fut, wait=False)
+    finally:
+        self.govroute_in_flight -= 1
+
+
+async def drain(buffer: Any, timeout: float = DRAIN_TIMEOUT_S) -> None:
+    """Wait until every message put in `buffer` has been handed to the producer.
+
+    Faust's own `flush()` returns after 0.1 s without progress and does not wait for
+    the message its task has already taken off the queue."""
+    deadline = time.monotonic() + timeout
+    while buffer.size or getattr(buffer, "govroute_in_flight", 0):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"producer buffer not drained in {timeout} s "
+                               f"({buffer.size} queued)")
+        await asyncio.sleep(0.001)
+
+
+_transactions_commit = faust_consumer.TransactionManager.commit
+
+
+async def _commit(self: Any, offsets: Any, start_new_transaction: bool = True) -> bool:
+    async with commit_barrier(self.app):
+        await drain(self.app.producer.buffer)
+        result: bool = await _transactions_commit(
+            self, offsets, start_new_transaction=start_new_transaction)
+        return result
+
+
 def apply() -> None:
     global _applied
     if not _applied:
         faust_aiokafka.AIOKafkaConsumerThread._highwaters = _highwaters  # type: ignore[method-assign]
+        faust_producer.ProducerBuffer._send_pending = _send_pending  # type: ignore[method-assign]
+        faust_consumer.TransactionManager.commit = _commit  # type: ignore[method-assign]
         _applied = True

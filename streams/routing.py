@@ -21,7 +21,7 @@ from router import Policy
 from router.effects import Decided, Effect, Refused, StateChanged
 from router.engine import RouterCore
 
-from . import codecs, metrics, outbox
+from . import codecs, faust_fixes, metrics, outbox
 from .config import Settings
 from .logs import get_logger
 from .outputs import Cause, render
@@ -58,6 +58,8 @@ class RouterAgent:
             self.requests, self.loads, self.licences, self.services, self.clock,
         ]
         self._core: RouterCore | None = None
+        # held while one event is applied: a commit never splits an event (faust_fixes)
+        self.barrier = faust_fixes.commit_barrier(app)
         self._generation = 0
         self.processed = 0
         self.last_processed_at: float | None = None
@@ -109,22 +111,26 @@ class RouterAgent:
         except ContractError as error:  # only a producer bypassing ingest can cause this
             letter = dead_letter_for(raw, error, topic=topic, partition=partition, offset=offset,
                                      key=key_text, at=datetime.now().astimezone())
-            await self._send(key_text or "?", [outbox.deliver(
-                self.settings.topic("deadletter"), (key_text or "?").encode(), to_bytes(letter),
-            )])
+            async with self.barrier:
+                await self._send(key_text or "?", [outbox.deliver(
+                    self.settings.topic("deadletter"), (key_text or "?").encode(),
+                    to_bytes(letter),
+                )])
             return
         cause = Cause(str(envelope.event_id), raw, topic, partition, offset, key_text,
                       envelope.occurred_at)
         core = await self.core()
-        started = time.perf_counter()
-        effects = core.handle(to_input(envelope), at=envelope.occurred_at)
-        metrics.DECISION_SECONDS.observe(time.perf_counter() - started)
-        outgoing, offices = render(effects, cause, self.settings.topic_prefix)
-        prefix = self.settings.topic_prefix
-        frames = [outbox.open_topic(office_topic(office, prefix)) for office in sorted(offices)]
-        frames += [outbox.deliver(m.topic, m.key.encode(), m.value) for m in outgoing]
-        if frames:
-            await self._send(key_text or cause.event_id, frames)
+        async with self.barrier:  # the table writes and the outbox record, in one transaction
+            started = time.perf_counter()
+            effects = core.handle(to_input(envelope), at=envelope.occurred_at)
+            metrics.DECISION_SECONDS.observe(time.perf_counter() - started)
+            outgoing, offices = render(effects, cause, self.settings.topic_prefix)
+            prefix = self.settings.topic_prefix
+            frames = [outbox.open_topic(office_topic(office, prefix))
+                      for office in sorted(offices)]
+            frames += [outbox.deliver(m.topic, m.key.encode(), m.value) for m in outgoing]
+            if frames:
+                await self._send(key_text or cause.event_id, frames)
         self._observe(effects, envelope)
         self.processed += 1
         self.last_processed_at = time.time()
