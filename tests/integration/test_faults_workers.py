@@ -30,19 +30,32 @@ async def test_a_worker_killed_three_times_loses_and_doubles_nothing(
         traffic.start()
         kills: list[dict[str, object]] = []
 
-        async def kill_owner() -> None:
-            victim = await h.wait_owner()
-            at = time.monotonic()
-            victim.kill()
-            kills.append({"victim": victim.name, "at": at})
-            h.start_worker(victim.name)  # same data dir, new process: rejoins the group
+        async def kill_the_owner_three_times() -> None:
+            # one kill at a time, each once routing has resumed after the last: two kills
+            # waiting for the same recovering owner once killed one process and started two
+            for _ in range(3):
+                await asyncio.sleep(8)  # traffic flows between kills
+                victim = await h.wait_owner()
+                at = time.monotonic()
+                assert victim.process.poll() is None
+                victim.kill()
+                kills.append({"victim": victim.name, "at": at})
+                h.start_worker(victim.name)  # same data dir, new process: rejoins the group
+                while traffic.first_decision_after(at) is None:
+                    assert time.monotonic() - at < 120, "no decision within 120 s of a kill"
+                    await asyncio.sleep(0.5)
 
-        await traffic.drive(32, {3: kill_owner, 14: kill_owner, 25: kill_owner})
+        killer = asyncio.create_task(kill_the_owner_three_times())
+        while not killer.done():
+            await traffic.drive(1)
+        await killer
+        await traffic.drive(3)
         quiet = await wait_quiescent(h, traffic, timeout=120)
         for kill in kills:
             kill["recovery_s"] = traffic.first_decision_after(float(kill["at"]))  # type: ignore[arg-type]
         await traffic.stop()
-        alive = [w.name for w in h.live()]
+        alive = sorted(w.name for w in h.live())
+        assert alive == ["w1", "w2"], alive
         say("scenario 1 (SIGKILL x3):", {
             "published": traffic.numbers.published, "reports": traffic.numbers.reports,
             "kills": [{k: v for k, v in kill.items() if k != "at"} for kill in kills],
