@@ -61,7 +61,8 @@ class Worker:
 
 
 def start_worker(name: str, run_dir: Path, env: dict[str, str]) -> Worker:
-    """A `router worker` in its own session (so it can be stopped with its children)."""
+    """A supervised `router worker` in its own session (so it can be stopped with its
+    children): a worker that exits for a restart (streams/watchdog.py) is started again."""
     port = free_port()
     log = run_dir / f"{name}.log"
     environment = {
@@ -75,7 +76,7 @@ def start_worker(name: str, run_dir: Path, env: dict[str, str]) -> Worker:
         "PYTHONUNBUFFERED": "1",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "worker", "--loglevel", "warn"],
+        [sys.executable, "-m", "cli.main", "worker", "--supervise", "--loglevel", "warn"],
         cwd=REPO_ROOT, env=environment, stdout=log.open("wb"), stderr=subprocess.STDOUT,
         start_new_session=True,
     )

@@ -28,7 +28,7 @@ from .relay import OutboxRelay
 from .routing import RouterAgent
 from .sink.consumer import PostgresSink
 from .ticker import Ticker
-from .watchdog import Watchdog, consumer_probe, route_probe
+from .watchdog import EXIT_DIVERGED, Watchdog, consumer_probe, route_probe
 from .web import WebServer
 
 log = get_logger(__name__)
@@ -77,6 +77,9 @@ def create_app(settings: Settings) -> faust.App:
 
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def _assigned(sender: Any, assigned: Any, **_: Any) -> None:
+        if faust_fixes.uncommitted_writes(app):  # see there: only a fresh process is safe
+            watchdog.leave(EXIT_DIVERGED, "rebalance found table writes no transaction "
+                           "committed: exiting for a restart from the changelogs")
         agent.invalidate()
 
     sink = PostgresSink(

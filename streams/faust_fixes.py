@@ -70,10 +70,14 @@ class Worker(faust.Worker):
 
 
 class CommitBarrier:
-    """The lock the route agent holds while it applies one event, and a commit holds."""
+    """The lock the route agent holds while it applies one event, and a commit holds.
+
+    `dirty` says the tables hold writes that no committed transaction holds yet. A
+    rebalance that finds them cannot trust the tables (see `uncommitted_writes`)."""
 
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
+        self.dirty = False
 
     async def __aenter__(self) -> CommitBarrier:
         await self.lock.acquire()
@@ -118,11 +122,36 @@ _transactions_commit = faust_consumer.TransactionManager.commit
 
 
 async def _commit(self: Any, offsets: Any, start_new_transaction: bool = True) -> bool:
-    async with commit_barrier(self.app):
+    barrier = commit_barrier(self.app)
+    async with barrier:
         await drain(self.app.producer.buffer)
         result: bool = await _transactions_commit(
             self, offsets, start_new_transaction=start_new_transaction)
+        if result and _producers_held(self, offsets):
+            barrier.dirty = False
         return result
+
+
+def _producers_held(transactions: Any, offsets: Any) -> bool:
+    """Each transaction the commit was for had a producer (Faust logs and skips a commit
+    for a transaction whose producer a rebalance already stopped)."""
+    app = transactions.app
+    held = getattr(transactions.producer, "_transaction_producers", {})
+    return all(f"{app.conf.id}-{app.assignor.group_for_topic(tp.topic)}-{tp.partition}" in held
+               for tp in offsets)
+
+
+def uncommitted_writes(app: Any) -> bool:
+    """True when the route agent applied events that no transaction has committed.
+
+    At a rebalance this means the in-memory tables cannot be trusted. Seen after a worker
+    froze past its session timeout and kept its partitions: Faust discards the commit
+    for partitions the consumer already lost, leaves that transaction open, and then
+    recovers the kept changelog partition up to its last stable offset — reverting, in
+    memory, every key the open transaction had changed (an office's load went back by one
+    while the assignment that raised it was still to be committed: one over capacity).
+    The only safe state is a fresh one: the worker exits and its successor recovers."""
+    return commit_barrier(app).dirty
 
 
 def apply() -> None:

@@ -42,6 +42,8 @@ log = get_logger(__name__)
 EXIT_STALLED = 75
 #: exit code of a worker whose shutdown did not finish in time (usually after a crash)
 EXIT_HUNG = 70
+#: exit code of a worker whose in-memory tables a rebalance made untrustworthy
+EXIT_DIVERGED = 76
 
 
 @dataclass
@@ -156,6 +158,11 @@ class Watchdog(Service):
             await asyncio.sleep(min(5.0, self.settings.stall_seconds / 4))
             for probe in self.probes:
                 await self.check(probe, time.monotonic())
+
+    def leave(self, code: int, why: str, **fields: Any) -> None:
+        """Exit now, for a restart: the state of this process is no longer to be trusted."""
+        log.critical(why, exit_code=code, **fields)
+        self.exit(code)
 
     async def check(self, probe: Probe, now: float) -> None:
         try:

@@ -108,10 +108,12 @@ class FaultHarness(Harness):
         self.generation: Counter[str] = Counter()
 
     def start_worker(self, name: str = "w1", **env: str) -> Worker:
-        """Worker `name` (its data dir is data-<name> whatever its incarnation)."""
+        """Worker `name` (its data dir is data-<name> whatever its incarnation), supervised
+        as a deployment runs it: a worker that exits for a restart is started again."""
         self.generation[name] += 1
         incarnation = f"{name}-{self.generation[name]}"
-        environment = {**FAST_FAILOVER, "GOVROUTE_DATA_DIR": str(self.data_dir(name)), **env}
+        environment = {**FAST_FAILOVER, "GOVROUTE_DATA_DIR": str(self.data_dir(name)),
+                       "GOVROUTE_SUPERVISE": "1", **env}
         worker = super().start_worker(incarnation, **environment)
         worker.name = name
         return worker
@@ -332,8 +334,11 @@ class Traffic:
             await task
 
     def first_decision_after(self, since: float) -> float | None:
-        """Seconds from `since` until the next decision appeared (read_committed)."""
-        times = [seen for seen in self.decided_at.values() if seen >= since]
+        """Seconds from `since` until a request submitted after it was decided (read
+        committed): routing resumed. Decisions of earlier requests do not count, since the
+        relay can still be delivering what the router decided before `since`."""
+        times = [seen for (rid, _), seen in self.decided_at.items()
+                 if seen >= since and self.submitted.get(rid, -1.0) >= since]
         return round(min(times) - since, 2) if times else None
 
     def decisions_between(self, start: float, end: float) -> int:

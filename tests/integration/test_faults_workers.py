@@ -184,7 +184,7 @@ async def test_a_worker_frozen_past_its_session_timeout_resumes_and_delivers_eve
     async with fault_harness(stack, tmp_path) as h:
         traffic = Traffic(h, offices, tag="STOP", rate=4.0)
         await traffic.network()
-        worker = h.start_worker("w1", GOVROUTE_SUPERVISE="1")
+        worker = h.start_worker("w1")
         await h.wait_ready(worker)
         await traffic.wait_offices()
         traffic.start()

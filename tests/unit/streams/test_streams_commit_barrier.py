@@ -23,9 +23,29 @@ class Buffer:
     govroute_in_flight: int = 0
 
 
+@dataclass(frozen=True)
+class TP:
+    topic: str
+    partition: int
+
+
+@dataclass
+class Conf:
+    id: str = "govroute-router"
+
+
+class Assignor:
+    def group_for_topic(self, topic: str) -> int:
+        return 0
+
+
 @dataclass
 class App:
+    """What the barrier reads of a Faust app: its producer buffer, id and assignor."""
+
     buffer: Buffer = field(default_factory=Buffer)
+    conf: Conf = field(default_factory=Conf)
+    assignor: Assignor = field(default_factory=Assignor)
 
     @property
     def producer(self) -> Any:
@@ -33,8 +53,20 @@ class App:
 
 
 @dataclass
+class DriverProducer:
+    """faust's aiokafka Producer: one transactional producer per transactional id."""
+
+    _transaction_producers: dict[str, object] = field(
+        default_factory=lambda: {"govroute-router-0-0": object()})
+
+
+@dataclass
 class Transactions:
     app: App
+    producer: DriverProducer = field(default_factory=DriverProducer)
+
+
+ROUTER_LOG = TP("router-log", 0)
 
 
 async def test_drain_waits_for_queued_and_in_flight_messages() -> None:
@@ -92,7 +124,7 @@ async def test_a_commit_waits_for_the_event_being_applied_and_for_its_writes(
     agent = asyncio.create_task(apply_event())
     sender = asyncio.create_task(buffer_task())
     await asyncio.sleep(0.01)  # the agent holds the barrier now
-    assert await faust_fixes._commit(Transactions(app), {"tp": 1}) is True
+    assert await faust_fixes._commit(Transactions(app), {ROUTER_LOG: 1}) is True
     await asyncio.gather(agent, sender)
     assert [s[0] for s in seen] == ["applying", "applied", "commit"]
     assert seen[-1] == ("commit", 0, 0)
@@ -122,3 +154,40 @@ async def test_the_buffer_counts_a_message_in_flight_until_the_producer_has_it()
     with pytest.raises(RuntimeError):
         await sending
     assert buffer.govroute_in_flight == 0
+
+
+async def test_a_commit_of_held_transactions_leaves_no_uncommitted_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def committed(self: Any, offsets: Any, start_new_transaction: bool = True) -> bool:
+        return True
+
+    monkeypatch.setattr(faust_fixes, "_transactions_commit", committed)
+    app = App()
+    faust_fixes.commit_barrier(app).dirty = True
+    assert faust_fixes.uncommitted_writes(app)
+    await faust_fixes._commit(Transactions(app), {ROUTER_LOG: 5})
+    assert not faust_fixes.uncommitted_writes(app)
+
+
+async def test_writes_stay_uncommitted_when_the_producer_is_gone_or_the_commit_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def committed(self: Any, offsets: Any, start_new_transaction: bool = True) -> bool:
+        return True
+
+    monkeypatch.setattr(faust_fixes, "_transactions_commit", committed)
+    app = App()
+    faust_fixes.commit_barrier(app).dirty = True
+    # a rebalance stopped the producer: Faust logs "Commit invoked for unknown transaction"
+    await faust_fixes._commit(Transactions(app, DriverProducer({})), {ROUTER_LOG: 5})
+    assert faust_fixes.uncommitted_writes(app)
+
+    async def refused(self: Any, offsets: Any, start_new_transaction: bool = True) -> bool:
+        raise RuntimeError("CommitFailedError")
+
+    monkeypatch.setattr(faust_fixes, "_transactions_commit", refused)
+    with pytest.raises(RuntimeError):
+        await faust_fixes._commit(Transactions(app), {ROUTER_LOG: 5})
+    assert faust_fixes.uncommitted_writes(app)
+    assert not faust_fixes.commit_barrier(app).lock.locked()
