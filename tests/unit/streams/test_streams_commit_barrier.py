@@ -69,6 +69,18 @@ class Transactions:
 ROUTER_LOG = TP("router-log", 0)
 
 
+async def _committed(self: Any, offsets: Any, start_new_transaction: bool = True) -> bool:
+    return True
+
+
+def _dirty_app(monkeypatch: pytest.MonkeyPatch) -> App:
+    """An app whose route agent applied events since the last commit; commits succeed."""
+    monkeypatch.setattr(faust_fixes, "_transactions_commit", _committed)
+    app = App()
+    faust_fixes.commit_barrier(app).dirty = True
+    return app
+
+
 async def test_drain_waits_for_queued_and_in_flight_messages() -> None:
     buffer = Buffer(size=2)
 
@@ -159,12 +171,7 @@ async def test_the_buffer_counts_a_message_in_flight_until_the_producer_has_it()
 async def test_a_commit_of_held_transactions_leaves_no_uncommitted_writes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async def committed(self: Any, offsets: Any, start_new_transaction: bool = True) -> bool:
-        return True
-
-    monkeypatch.setattr(faust_fixes, "_transactions_commit", committed)
-    app = App()
-    faust_fixes.commit_barrier(app).dirty = True
+    app = _dirty_app(monkeypatch)
     assert faust_fixes.uncommitted_writes(app)
     await faust_fixes._commit(Transactions(app), {ROUTER_LOG: 5})
     assert not faust_fixes.uncommitted_writes(app)
@@ -173,12 +180,7 @@ async def test_a_commit_of_held_transactions_leaves_no_uncommitted_writes(
 async def test_writes_stay_uncommitted_when_the_producer_is_gone_or_the_commit_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async def committed(self: Any, offsets: Any, start_new_transaction: bool = True) -> bool:
-        return True
-
-    monkeypatch.setattr(faust_fixes, "_transactions_commit", committed)
-    app = App()
-    faust_fixes.commit_barrier(app).dirty = True
+    app = _dirty_app(monkeypatch)
     # a rebalance stopped the producer: Faust logs "Commit invoked for unknown transaction"
     await faust_fixes._commit(Transactions(app, DriverProducer({})), {ROUTER_LOG: 5})
     assert faust_fixes.uncommitted_writes(app)
