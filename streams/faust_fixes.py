@@ -144,13 +144,14 @@ def _producers_held(transactions: Any, offsets: Any) -> bool:
 def uncommitted_writes(app: Any) -> bool:
     """True when the route agent applied events that no transaction has committed.
 
-    At a rebalance this means the in-memory tables cannot be trusted. Seen after a worker
-    froze past its session timeout and kept its partitions: Faust discards the commit
-    for partitions the consumer already lost, leaves that transaction open, and then
-    recovers the kept changelog partition up to its last stable offset — reverting, in
-    memory, every key the open transaction had changed (an office's load went back by one
-    while the assignment that raised it was still to be committed: one over capacity).
-    The only safe state is a fresh one: the worker exits and its successor recovers."""
+    At a rebalance this means the in-memory tables cannot be trusted. A worker that froze
+    past its session timeout and keeps its partitions shows how (read in faust-streaming
+    0.15.3): Faust discards the commit for partitions its consumer already lost, leaves
+    that transaction open (the log then shows "Invalid state transition IN_TRANSACTION ->
+    IN_TRANSACTION"), and recovers the kept changelog partition up to its last stable
+    offset, which reverts in memory every key the open transaction changed (an office's
+    load back by one while the assignment that raised it is still to be committed). The
+    only safe state is a fresh one: the worker exits and its successor recovers."""
     return commit_barrier(app).dirty
 
 

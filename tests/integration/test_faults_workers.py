@@ -178,8 +178,10 @@ async def test_a_worker_frozen_past_its_session_timeout_resumes_and_delivers_eve
     # A worker whose event loop stops for longer than the consumer session timeout (a long
     # GC pause, a blocking rebuild, SIGSTOP) loses every group membership at once: its
     # ingest, route, relay and sink consumers all have to rejoin. faust-streaming sometimes
-    # crashes there (its producer buffer sends into a transaction the rebalance ended); the
-    # worker then exits, and its supervisor starts a new one. Routing must resume either way.
+    # crashes there (its producer buffer sends into a transaction the rebalance ended), or
+    # finds table writes that no transaction committed (it would then revert them in
+    # memory: streams/faust_fixes.py); the worker then exits, and its supervisor starts a
+    # new one. Routing must resume either way, with nothing lost, doubled or over capacity.
     offices = {"GEN-00001": 25, "GEN-00002": 25}
     async with fault_harness(stack, tmp_path) as h:
         traffic = Traffic(h, offices, tag="STOP", rate=4.0)
@@ -201,11 +203,13 @@ async def test_a_worker_frozen_past_its_session_timeout_resumes_and_delivers_eve
         await traffic.stop()
         recovery = traffic.first_decision_after(resumed[0])
         restarts = worker.log.read_text().count('"worker exited; restarting"')
+        exits = worker.log.read_text().count('"exit_code": 76')
         say("frozen worker:", {"published": traffic.numbers.published, "restarts": restarts,
+                               "exits_for_uncommitted_writes": exits,
                                "recovery_s": recovery, "quiescent_after_s": quiet})
-        # Known limitation: faust-streaming keeps in memory the table writes of a transaction
-        # that the rebalance ended, for partitions the worker keeps; an office was seen one
-        # assignment over its capacity in about one run of three. Everything else holds.
+        # Known limitation (README): an office was one assignment over its capacity in 1 of
+        # 5 runs with the commit barrier, 0 of 16 since the exit for uncommitted writes (which
+        # did not fire in them: the cause is not pinned). Allowed, counted and printed.
         result = await check_invariants(h, traffic.submitted, offices, capacity_slack=1)
         over = {o: n - offices[o] for o, n in result.max_load.items() if n > offices[o]}
         say("frozen worker: capacity overshoot", over or "none")
