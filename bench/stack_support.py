@@ -408,6 +408,7 @@ async def worker_run(stack: Stack, workload: Workload, *, workers: int = 1,
         decisions_over_time(seen.times, sink_samples)
     if not seen.times:
         raise RuntimeError(f"no decision within {timeout}s:\n" + procs[0].log_tail(30))
+    commits = await commit_counts(stack, procs)
     got = len(seen.times)
     if got < n:
         print(f"WARNING: only {got} of {n} requests were decided ({workers} workers); "
@@ -433,7 +434,24 @@ async def worker_run(stack: Stack, workload: Workload, *, workers: int = 1,
         "requests_per_s_second_half": round(warm, 1) if warm else None,
         "decision_times": seen.times,
         "owner_at": owner_at,
+        "commits": commits,
     }
+
+
+async def commit_counts(stack: Stack, workers: Sequence[Worker]) -> dict[str, int]:
+    """The workers' router commits, by whether table writes were still in Faust's producer
+    buffer at commit time (govroute_router_commits_total: see streams/faust_fixes.py)."""
+    counts: dict[str, int] = {}
+    for worker in workers:
+        try:
+            text = await stack.harness.metrics(worker)
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if line.startswith("govroute_router_commits_total{"):
+                label = line.split('buffer="', 1)[1].split('"', 1)[0]
+                counts[label] = counts.get(label, 0) + int(float(line.rsplit(" ", 1)[1]))
+    return counts
 
 
 def decisions_over_time(times: Sequence[float], samples: list[dict[str, float]]) -> None:

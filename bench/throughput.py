@@ -318,6 +318,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
           f"ours/(b) produce = {report['ratios']['ours_over_broker_produce']}, "
           f"ours/(c) = {report['ratios']['ours_over_pure']}; "
           f"{pure['messages_per_request']} output messages per request")
+    commits = ours.get("commits") or {}
+    if commits:
+        total = sum(commits.values())
+        waiting = commits.get("writes waiting", 0)
+        print(f"router commits: {total}, of which {waiting} found table writes still in "
+              f"Faust's producer buffer (drained by the commit barrier)")
     if args.profile:
         text = profile_pure(build_workload(args.offices, min(args.requests, 5000), "prof"))
         print(text)

@@ -15,6 +15,8 @@ from faust.transport import consumer as faust_consumer
 from faust.transport import producer as faust_producer
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
+from . import metrics
+
 _applied = False
 
 #: a commit gives up (and the worker crashes and restarts) when the changelog writes
@@ -124,7 +126,10 @@ _transactions_commit = faust_consumer.TransactionManager.commit
 async def _commit(self: Any, offsets: Any, start_new_transaction: bool = True) -> bool:
     barrier = commit_barrier(self.app)
     async with barrier:
-        await drain(self.app.producer.buffer)
+        buffer = self.app.producer.buffer
+        waiting = buffer.size + getattr(buffer, "govroute_in_flight", 0)
+        metrics.COMMITS.labels(buffer="writes waiting" if waiting else "empty").inc()
+        await drain(buffer)
         result: bool = await _transactions_commit(
             self, offsets, start_new_transaction=start_new_transaction)
         if result and _producers_held(self, offsets):

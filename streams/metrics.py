@@ -38,8 +38,13 @@ SINK_ROWS = Counter(
     registry=REGISTRY,
 )
 LOOP_ERRORS = Counter(
-    "govroute_loop_errors_total", "Failed steps of the ingest and relay loops (retried)",
+    "govroute_loop_errors_total", "Failed steps of the ingest, relay and sink loops (retried)",
     ["loop"], registry=REGISTRY,
+)
+COMMITS = Counter(
+    "govroute_router_commits_total", "Transactions the route agent's app committed, by whether "
+    "table writes were still in Faust's producer buffer (without the commit barrier they "
+    "would have gone into the next transaction)", ["buffer"], registry=REGISTRY,
 )
 
 
