@@ -121,9 +121,9 @@ class RouterAgent:
                       envelope.occurred_at)
         core = await self.core()
         async with self.barrier:  # the table writes and the outbox record, in one transaction
+            self.barrier.dirty = True  # from the first table write on, even if handle fails
             started = time.perf_counter()
             effects = core.handle(to_input(envelope), at=envelope.occurred_at)
-            self.barrier.dirty = True
             metrics.DECISION_SECONDS.observe(time.perf_counter() - started)
             outgoing, offices = render(effects, cause, self.settings.topic_prefix)
             prefix = self.settings.topic_prefix

@@ -55,7 +55,7 @@ class PostgresSink:
         self._task: asyncio.Task[None] | None = None
         self.written = 0
         self.last_write_at: float | None = None
-        self.failure: str | None = None  # set when the loop died: /health reports it
+        self.failure: str | None = None  # the last step's error until one succeeds: /health
         self.should_stop = False
 
     async def start(self) -> None:
@@ -119,6 +119,14 @@ class PostgresSink:
         await self.seek_to_recorded(list(self.consumer.assignment()))
 
     async def _step(self) -> None:
+        try:
+            await self._read_and_write()
+        except Exception as error:
+            self.failure = repr(error)  # /health says degraded while batches keep failing
+            raise
+        self.failure = None
+
+    async def _read_and_write(self) -> None:
         assert self.consumer is not None
         records = await self.consumer.getmany(
             timeout_ms=int(self.linger * 1000), max_records=self.batch_size
