@@ -140,10 +140,8 @@ async def _commit(self: Any, offsets: Any, start_new_transaction: bool = True) -
 def _producers_held(transactions: Any, offsets: Any) -> bool:
     """Each transaction the commit was for had a producer (Faust logs and skips a commit
     for a transaction whose producer a rebalance already stopped)."""
-    app = transactions.app
     held = getattr(transactions.producer, "_transaction_producers", {})
-    return all(f"{app.conf.id}-{app.assignor.group_for_topic(tp.topic)}-{tp.partition}" in held
-               for tp in offsets)
+    return all(tid in held for tid in transactions._tps_to_transactional_ids(set(offsets)))
 
 
 def uncommitted_writes(app: Any) -> bool:

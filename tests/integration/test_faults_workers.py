@@ -202,8 +202,8 @@ async def test_a_worker_frozen_past_its_session_timeout_resumes_and_delivers_eve
         quiet = await wait_quiescent(h, traffic, timeout=120)
         await traffic.stop()
         recovery = traffic.first_decision_after(resumed[0])
-        restarts = worker.log.read_text().count('"worker exited; restarting"')
-        exits = worker.log.read_text().count('"exit_code": 76')
+        log = worker.log.read_text()
+        restarts, exits = log.count('"worker exited; restarting"'), log.count('"exit_code": 76')
         say("frozen worker:", {"published": traffic.numbers.published, "restarts": restarts,
                                "exits_for_uncommitted_writes": exits,
                                "recovery_s": recovery, "quiescent_after_s": quiet})

@@ -62,8 +62,14 @@ class DriverProducer:
 
 @dataclass
 class Transactions:
+    """faust's TransactionManager: its app, its producer, and its transactional ids."""
+
     app: App
     producer: DriverProducer = field(default_factory=DriverProducer)
+
+    def _tps_to_transactional_ids(self, tps: set[TP]) -> set[str]:
+        return {f"{self.app.conf.id}-{self.app.assignor.group_for_topic(tp.topic)}-"
+                f"{tp.partition}" for tp in tps}
 
 
 ROUTER_LOG = TP("router-log", 0)
